@@ -1,0 +1,51 @@
+# Two commands for a new user: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+EMULATOR := node_modules/amplify-dynamodb-simulator/emulator
+LAUNCHER := .local/build/DynamoDBLocalLoopback.class
+
+.PHONY: install run test lint typecheck pytest bench package clean
+
+install: $(VENV)/.installed node_modules/.installed $(LAUNCHER)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# DynamoDB Local has no host flag; this small launcher binds its Jetty connector to 127.0.0.1.
+$(LAUNCHER): local/DynamoDBLocalLoopback.java node_modules/.installed
+	mkdir -p $(dir $@)
+	javac -d $(dir $@) -cp "$(EMULATOR)/DynamoDBLocal.jar:$(EMULATOR)/DynamoDBLocal_lib/*" $<
+
+run: install
+	$(BIN)/python -m local.stack run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy chalicelib
+
+pytest: install
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+package: install
+	rm -rf build/package
+	$(BIN)/chalice package --stage prod --merge-template infra/resources.json build/package
+	$(BIN)/cfn-lint build/package/sam.json
+
+clean:
+	rm -rf $(VENV) node_modules .local build .pytest_cache .mypy_cache .ruff_cache

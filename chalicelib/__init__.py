@@ -1,0 +1,1 @@
+"""Kizuna: a members-only network where companies meet their customers."""

@@ -1,0 +1,406 @@
+"""DynamoDB stores for members, sessions, invites, friendships and counters.
+
+Multi-item invariants (an invite used once, a handle taken once, counters that agree with the
+members) are single TransactWrite calls, so a request that fails midway leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import errors
+from chalicelib.adapters.cursors import CursorCodec
+from chalicelib.adapters.tables import (
+    CounterItem,
+    FriendshipItem,
+    HandleItem,
+    InviteItem,
+    MemberItem,
+    SessionItem,
+)
+from chalicelib.config import Settings
+from chalicelib.friends.models import Friendship
+from chalicelib.invites.models import Invite
+from chalicelib.members.models import Member
+
+TRANSACTION_ATTEMPTS = 5
+
+
+def _member(item: MemberItem) -> Member:
+    return Member(
+        id=item.member_id,
+        handle=item.handle,
+        display_name=item.display_name,
+        email=item.email,
+        password_hash=item.password_hash,
+        roles=list(item.roles or []),
+        invites_left=int(item.invites_left),
+        invited_by=item.invited_by,
+        status=item.status,  # type: ignore[arg-type]
+        created_at=item.created_at,
+        version=int(item.version),
+    )
+
+
+def _invite(item: InviteItem) -> Invite:
+    return Invite(
+        code=item.code,
+        inviter_id=item.inviter_id,
+        inviter_handle=item.inviter_handle,
+        note=item.note,
+        status=item.status,  # type: ignore[arg-type]
+        created_at=item.created_at,
+        expires_at=item.expires_at,
+        used_by=item.used_by,
+    )
+
+
+def _friendship(item: FriendshipItem) -> Friendship:
+    return Friendship(
+        member_id=item.member_id,
+        other_id=item.other_id,
+        other_handle=item.other_handle,
+        state=item.state,  # type: ignore[arg-type]
+        since=item.since,
+    )
+
+
+def _reasons(exc: TransactWriteError) -> list[str | None]:
+    return [r.code if r else None for r in exc.cancellation_reasons]
+
+
+def _is_conflict(exc: TransactWriteError) -> bool:
+    return any(code == "TransactionConflict" for code in _reasons(exc))
+
+
+class Counters:
+    """Sharded counters: writes spread over shards, a read sums them (one BatchGet)."""
+
+    MEMBERS_CUMULATIVE = "members.cumulative"
+    MEMBERS_ACTIVE = "members.active"
+    MEMBERS_WITHDRAWN = "members.withdrawn"
+    COMMUNITIES = "communities"
+    POSTS = "posts"
+
+    def __init__(self, shards: int):
+        self.shards = max(1, shards)
+
+    def add(self, tx: TransactWrite, name: str, delta: int) -> None:
+        """Add ``delta`` to counter ``name`` inside the transaction ``tx``."""
+        shard = CounterItem(name, random.randrange(self.shards))
+        tx.update(
+            shard, actions=[CounterItem.value.add(delta), CounterItem.version.add(1)], add_version_condition=False
+        )
+
+    def read(self, names: Iterable[str]) -> dict[str, int]:
+        """Current value of each counter."""
+        names = list(names)
+        totals = dict.fromkeys(names, 0)
+        keys = [(n, s) for n in names for s in range(self.shards)]
+        for item in CounterItem.batch_get(keys):
+            totals[item.name] += int(item.value or 0)
+        return totals
+
+
+class Store:
+    """Base of the stores: one botocore connection for transactions and the cursor codec."""
+
+    def __init__(self, settings: Settings, cursors: CursorCodec, counters: Counters):
+        self.settings = settings
+        self.cursors = cursors
+        self.counters = counters
+        self._connection: Connection | None = None
+
+    def transaction(self) -> TransactWrite:
+        if self._connection is None:
+            self._connection = Connection(region=self.settings.region, host=self.settings.dynamodb_endpoint)
+        return TransactWrite(connection=self._connection)
+
+    def _page(self, results: Any, convert: Any) -> tuple[list[Any], str | None]:
+        items = [convert(i) for i in results]
+        return items, self.cursors.encode(results.last_evaluated_key)
+
+
+class MemberStore(Store):
+    """Members and their handles."""
+
+    def get(self, member_id: str) -> Member | None:
+        try:
+            return _member(MemberItem.get(member_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def get_many(self, member_ids: Iterable[str]) -> dict[str, Member]:
+        """Members by id (missing ids are left out)."""
+        ids = list(dict.fromkeys(member_ids))
+        return {item.member_id: _member(item) for item in MemberItem.batch_get(ids)} if ids else {}
+
+    def get_by_handle(self, handle: str) -> Member | None:
+        try:
+            owner = HandleItem.get(handle.lower(), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return self.get(owner.member_id)
+
+    def _put_member(self, tx: TransactWrite, member: Member) -> None:
+        tx.save(
+            MemberItem(
+                member.id,
+                handle=member.handle,
+                display_name=member.display_name,
+                email=member.email,
+                password_hash=member.password_hash,
+                roles=member.roles,
+                invites_left=member.invites_left,
+                invited_by=member.invited_by,
+                status=member.status,
+                created_at=member.created_at,
+                version=1,
+            ),
+            condition=MemberItem.member_id.does_not_exist(),
+        )
+        tx.save(
+            HandleItem(member.handle, member_id=member.id, version=1),
+            condition=HandleItem.handle.does_not_exist(),
+        )
+        self.counters.add(tx, Counters.MEMBERS_CUMULATIVE, 1)
+        self.counters.add(tx, Counters.MEMBERS_ACTIVE, 1)
+
+    def create(self, member: Member) -> None:
+        """Create a member without an invite (the admin); Conflict if the handle is taken."""
+        # PynamoDB sends puts before updates: [member, handle, counters...].
+        self._run(lambda tx: self._put_member(tx, member), handle_index=1)
+
+    def signup(self, member: Member, invite: Invite, now: datetime) -> None:
+        """Create ``member`` with ``invite``, used up in the same transaction; befriend the inviter."""
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(
+                InviteItem(invite.code),
+                actions=[
+                    InviteItem.status.set("used"),
+                    InviteItem.used_by.set(member.handle),
+                    InviteItem.version.add(1),
+                ],
+                condition=(InviteItem.status == "active") & (InviteItem.expires_at > now),
+                add_version_condition=False,
+            )
+            self._put_member(tx, member)
+            for a, b, other_handle in (
+                (member.id, invite.inviter_id, invite.inviter_handle),
+                (invite.inviter_id, member.id, member.handle),
+            ):
+                tx.save(FriendshipItem(a, b, other_handle=other_handle, state="friends", since=now, version=1))
+
+        # PynamoDB sends puts before updates: [member, handle, friend, friend, invite, counters...].
+        self._run(write, handle_index=1, invite_index=4)
+
+    def _run(self, write: Any, *, handle_index: int, invite_index: int | None = None) -> None:
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                with self.transaction() as tx:
+                    write(tx)
+                return
+            except TransactWriteError as exc:
+                reasons = _reasons(exc)
+                if invite_index is not None and reasons[invite_index] == "ConditionalCheckFailed":
+                    raise errors.Conflict("This invite has already been used.", code="invite_used") from None
+                if reasons[handle_index] == "ConditionalCheckFailed":
+                    raise errors.Conflict("This handle is taken; choose another.", code="handle_taken") from None
+                if not _is_conflict(exc) or attempt == TRANSACTION_ATTEMPTS - 1:
+                    raise
+                random_backoff(attempt)
+
+    def update_profile(self, member: Member, changes: dict[str, Any]) -> Member:
+        """Apply ``changes`` if nobody changed the member since it was read (else Conflict)."""
+        item = MemberItem(member.id)
+        actions = [getattr(MemberItem, k).set(v) for k, v in changes.items()]
+        try:
+            item.update(
+                actions=[*actions, MemberItem.version.add(1)],
+                condition=(MemberItem.version == member.version) & (MemberItem.status == "active"),
+                add_version_condition=False,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise errors.Conflict(
+                    "The profile changed meanwhile; reload and retry.", code="edit_conflict"
+                ) from None
+            raise
+        return _member(item)
+
+    def end_membership(self, member_id: str, status: str) -> bool:
+        """Mark an active member withdrawn or banned, with the counters; False if not active."""
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                with self.transaction() as tx:
+                    tx.update(
+                        MemberItem(member_id),
+                        actions=[MemberItem.status.set(status), MemberItem.version.add(1)],
+                        condition=MemberItem.status == "active",
+                        add_version_condition=False,
+                    )
+                    self.counters.add(tx, Counters.MEMBERS_ACTIVE, -1)
+                    if status == "withdrawn":
+                        self.counters.add(tx, Counters.MEMBERS_WITHDRAWN, 1)
+                return True
+            except TransactWriteError as exc:
+                if _reasons(exc)[0] == "ConditionalCheckFailed":
+                    return False
+                if not _is_conflict(exc) or attempt == TRANSACTION_ATTEMPTS - 1:
+                    raise
+                random_backoff(attempt)
+        return False
+
+
+class SessionStore(Store):
+    """Server-side sessions: logout, withdrawal and bans delete them, and tokens stop at once."""
+
+    def create(self, session_id: str, member_id: str, expires_at: datetime) -> None:
+        SessionItem(session_id, member_id=member_id, expires_at=expires_at, ttl=expires_at, version=1).save(
+            condition=SessionItem.session_id.does_not_exist()
+        )
+
+    def member_of(self, session_id: str, now: datetime) -> str | None:
+        """The member id of a live session, or None."""
+        try:
+            item = SessionItem.get(session_id, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return item.member_id if item.expires_at > now else None
+
+    def delete(self, session_id: str) -> None:
+        SessionItem(session_id).delete(add_version_condition=False)
+
+    def delete_all(self, member_id: str) -> int:
+        """End every session of a member; returns how many."""
+        ids = [s.session_id for s in SessionItem.by_member.query(member_id)]
+        with SessionItem.batch_write() as batch:
+            for sid in ids:
+                batch.delete(SessionItem(sid))
+        return len(ids)
+
+
+class InviteStore(Store):
+    """Invitation codes and the inviter's quota."""
+
+    def create(self, invite: Invite) -> None:
+        """Store ``invite`` and take one from the inviter's quota, or Forbidden when none is left."""
+        try:
+            with self.transaction() as tx:
+                tx.update(
+                    MemberItem(invite.inviter_id),
+                    actions=[MemberItem.invites_left.add(-1), MemberItem.version.add(1)],
+                    condition=(MemberItem.invites_left > 0) & (MemberItem.status == "active"),
+                    add_version_condition=False,
+                )
+                tx.save(
+                    InviteItem(
+                        invite.code,
+                        inviter_id=invite.inviter_id,
+                        inviter_handle=invite.inviter_handle,
+                        note=invite.note,
+                        status="active",
+                        created_at=invite.created_at,
+                        expires_at=invite.expires_at,
+                        version=1,
+                    ),
+                    condition=InviteItem.code.does_not_exist(),
+                )
+        except TransactWriteError as exc:
+            # PynamoDB sends puts before updates: [invite, member].
+            if _reasons(exc)[1] == "ConditionalCheckFailed":
+                raise errors.Forbidden("You have no invites left.", code="invite_quota_exhausted") from None
+            raise
+
+    def get(self, code: str) -> Invite | None:
+        try:
+            return _invite(InviteItem.get(code, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def list_by_inviter(self, inviter_id: str, limit: int, cursor: str | None) -> tuple[list[Invite], str | None]:
+        """The inviter's codes, newest first."""
+        results = InviteItem.by_inviter.query(
+            inviter_id,
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=self.cursors.decode(cursor),
+        )
+        return self._page(results, _invite)
+
+    def revoke(self, code: str, inviter_id: str) -> bool:
+        """Revoke an unused code of ``inviter_id`` and give the quota back; False if not revocable."""
+        try:
+            with self.transaction() as tx:
+                tx.update(
+                    InviteItem(code),
+                    actions=[InviteItem.status.set("revoked"), InviteItem.version.add(1)],
+                    condition=(InviteItem.inviter_id == inviter_id) & (InviteItem.status == "active"),
+                    add_version_condition=False,
+                )
+                tx.update(
+                    MemberItem(inviter_id),
+                    actions=[MemberItem.invites_left.add(1), MemberItem.version.add(1)],
+                    add_version_condition=False,
+                )
+        except TransactWriteError as exc:
+            if _reasons(exc)[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
+
+class FriendStore(Store):
+    """Both directions of every friend link, kept in step by transactions."""
+
+    def get(self, member_id: str, other_id: str) -> Friendship | None:
+        try:
+            return _friendship(FriendshipItem.get(member_id, other_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def link(self, me: tuple[str, str], other: tuple[str, str], my_state: str, their_state: str, now: datetime) -> None:
+        """Write both sides: ``me`` and ``other`` are (id, handle)."""
+        with self.transaction() as tx:
+            tx.save(FriendshipItem(me[0], other[0], other_handle=other[1], state=my_state, since=now, version=1))
+            tx.save(FriendshipItem(other[0], me[0], other_handle=me[1], state=their_state, since=now, version=1))
+
+    def unlink(self, member_id: str, other_id: str) -> None:
+        with self.transaction() as tx:
+            tx.delete(FriendshipItem(member_id, other_id), add_version_condition=False)
+            tx.delete(FriendshipItem(other_id, member_id), add_version_condition=False)
+
+    def list(
+        self, member_id: str, state: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[Friendship], str | None]:
+        results = FriendshipItem.query(
+            member_id,
+            filter_condition=(FriendshipItem.state == state) if state else None,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=self.cursors.decode(cursor),
+        )
+        return self._page(results, _friendship)
+
+    def unlink_all(self, member_id: str) -> None:
+        """Remove every link of a member, both sides (on withdrawal or ban)."""
+        others = [f.other_id for f in FriendshipItem.query(member_id)]
+        with FriendshipItem.batch_write() as batch:
+            for other in others:
+                batch.delete(FriendshipItem(member_id, other))
+                batch.delete(FriendshipItem(other, member_id))
+
+
+def random_backoff(attempt: int) -> None:
+    """Sleep a little before retrying a transaction that lost a race."""
+    time.sleep(random.uniform(0, 0.02 * (2**attempt)))

@@ -1,0 +1,70 @@
+"""The composition root: builds the real adapters and the services once per process, lazily."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.adapters import tables
+from chalicelib.adapters.cursors import CursorCodec
+from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
+from chalicelib.config import Settings, settings
+from chalicelib.friends.service import FriendService
+from chalicelib.invites.service import InviteService
+from chalicelib.members.credentials import TokenIssuer
+from chalicelib.members.service import AuthService, MemberService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service of the app, wired to its adapters."""
+
+    settings: Settings
+    auth: AuthService
+    members: MemberService
+    invites: InviteService
+    friends: FriendService
+
+
+def signing_key(s: Settings) -> str:
+    """The JWT signing key: from the environment locally, from SSM Parameter Store in AWS."""
+    if s.jwt_secret:
+        return s.jwt_secret
+    if s.jwt_secret_parameter:
+        import botocore.session
+
+        ssm = botocore.session.get_session().create_client("ssm", region_name=s.region)
+        return str(ssm.get_parameter(Name=s.jwt_secret_parameter, WithDecryption=True)["Parameter"]["Value"])
+    raise RuntimeError("No signing key: set KIZUNA_JWT_SECRET or KIZUNA_JWT_SECRET_PARAMETER.")
+
+
+def build(s: Settings) -> Services:
+    """Wire everything for the given settings (tests call this with their own)."""
+    tables.bind(s)
+    key = signing_key(s)
+    cursors = CursorCodec(key.encode())
+    counters = Counters(s.counter_shards)
+    members = MemberStore(s, cursors, counters)
+    sessions = SessionStore(s, cursors, counters)
+    invites = InviteStore(s, cursors, counters)
+    friends = FriendStore(s, cursors, counters)
+    tokens = TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s)
+    return Services(
+        settings=s,
+        auth=AuthService(members, sessions, invites, tokens, s.invite_quota),
+        members=MemberService(members, sessions, friends, counters),
+        invites=InviteService(invites, s.invite_ttl_days),
+        friends=FriendService(friends, members),
+    )
+
+
+@lru_cache(maxsize=1)
+def services() -> Services:
+    """The process-wide services, built on first use (never at import: cold starts pay for it)."""
+    return build(settings())
+
+
+def reset() -> None:
+    """Forget the built services and settings (tests change the environment between runs)."""
+    services.cache_clear()
+    settings.cache_clear()

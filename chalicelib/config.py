@@ -1,0 +1,66 @@
+"""Settings from the environment, read in one place.
+
+The same code runs on AWS and on the local stack: only these variables differ.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw in (None, "") else int(raw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    stage: str
+    region: str
+    table_prefix: str
+    dynamodb_endpoint: str | None
+    opensearch_url: str | None
+    jwt_secret: str | None
+    jwt_secret_parameter: str | None
+    jwt_issuer: str
+    jwt_audience: str
+    token_ttl_s: int
+    invite_quota: int
+    admin_invite_quota: int
+    invite_ttl_days: int
+    counter_shards: int
+
+    def table_name(self, base: str) -> str:
+        """The physical name of a logical table, e.g. ``members`` -> ``kizuna-dev-members``."""
+        return f"{self.table_prefix}{base}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from ``os.environ`` (no caching)."""
+    stage = os.environ.get("KIZUNA_STAGE", "dev")
+    return Settings(
+        stage=stage,
+        region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-northeast-1",
+        table_prefix=os.environ.get("KIZUNA_TABLE_PREFIX", f"kizuna-{stage}-"),
+        dynamodb_endpoint=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
+        opensearch_url=os.environ.get("KIZUNA_OPENSEARCH_URL") or None,
+        jwt_secret=os.environ.get("KIZUNA_JWT_SECRET") or None,
+        jwt_secret_parameter=os.environ.get("KIZUNA_JWT_SECRET_PARAMETER") or None,
+        jwt_issuer=os.environ.get("KIZUNA_JWT_ISSUER", "kizuna"),
+        jwt_audience=os.environ.get("KIZUNA_JWT_AUDIENCE", "kizuna-members"),
+        token_ttl_s=_int("KIZUNA_TOKEN_TTL_S", 7 * 24 * 3600),
+        invite_quota=_int("KIZUNA_INVITE_QUOTA", 5),
+        admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
+        invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
+        counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process, read once."""
+    return load_settings()

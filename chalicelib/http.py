@@ -1,0 +1,185 @@
+"""The HTTP edge: request body -> pydantic, domain error -> error JSON, bearer token -> caller.
+
+Every route is declared through :class:`Api`, so that authentication, parsing, error mapping
+and the OpenAPI document (``chalicelib.openapi``) all come from one declaration.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib import errors
+from chalicelib.members.models import Caller
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+STATUS = {
+    errors.InvalidInput: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.RateLimited: 429,
+}
+
+# Chalice answers 415 in its own format for a content type a route does not list; we accept all
+# and answer a wrong one with our own 400 error JSON instead.
+ANY_CONTENT_TYPE = ["*/*"]
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One declared route, as the OpenAPI document and the auth test see it."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    status: int
+    public: bool
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    errors: tuple[int, ...] = field(default=())
+
+
+ROUTES: list[RouteSpec] = []
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The one error shape of the API."""
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def error_response(exc: errors.DomainError) -> Response:
+    """Map a domain error to its HTTP response."""
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+    headers = {"Content-Type": "application/json"}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, errors.RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    return Response(body=error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """Field paths and messages of a pydantic error, without echoing the input back."""
+    return [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+
+
+def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    """Parse the JSON body into ``model`` or raise InvalidInput with field paths."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise errors.InvalidInput(f"The body is larger than {MAX_BODY_BYTES} bytes.", code="body_too_large")
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if raw.strip() and content_type != "application/json":
+        raise errors.InvalidInput(
+            "The body must be JSON (Content-Type: application/json).", code="unsupported_content_type"
+        )
+    try:
+        return model.model_validate_json(raw if raw.strip() else b"{}")
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise errors.InvalidInput("The body is not valid JSON.", code="malformed_json") from None
+        raise errors.InvalidInput("The request is invalid.", details=validation_details(exc)) from None
+
+
+def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
+    """Parse the query string into ``model`` (unknown parameters are ignored)."""
+    params = dict(request.query_params or {})
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        raise errors.InvalidInput("The query string is invalid.", details=validation_details(exc)) from None
+
+
+def bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>`` or Unauthenticated."""
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.Unauthenticated("A bearer token is required.", code="token_missing")
+    return token.strip()
+
+
+def authenticate(request: Request) -> Caller:
+    """Resolve the caller from the bearer token; every non-public route goes through here."""
+    from chalicelib.adapters.wiring import services
+
+    return services().auth.authenticate(bearer_token(request))
+
+
+def _dump(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    return result
+
+
+class Api:
+    """Declares the routes of one domain's Blueprint."""
+
+    def __init__(self, blueprint: Blueprint, tag: str, prefix: str = ""):
+        self.blueprint = blueprint
+        self.tag = tag
+        self.prefix = prefix
+
+    def route(
+        self,
+        path: str,
+        method: str,
+        *,
+        summary: str,
+        status: int = 200,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        public: bool = False,
+        errors_: tuple[int, ...] = (),
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register ``fn(caller=, body=, query=, **uri_params)``; it returns a model, a dict or None."""
+        spec = RouteSpec(method, self.prefix + path, summary, self.tag, status, public, body, query, response, errors_)
+        ROUTES.append(spec)
+
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(fn)
+            def view(**uri_params: Any) -> Response:
+                request = self.blueprint.current_request
+                try:
+                    kwargs: dict[str, Any] = dict(uri_params)
+                    if not public:
+                        kwargs["caller"] = authenticate(request)
+                    if body is not None:
+                        kwargs["body"] = parse_body(request, body)
+                    if query is not None:
+                        kwargs["query"] = parse_query(request, query)
+                    result = fn(**kwargs)
+                except errors.DomainError as exc:
+                    return error_response(exc)
+                except Exception:
+                    log.exception("unhandled error in %s %s", method, spec.path)
+                    return Response(
+                        body=error_body("internal_error", "Something went wrong on our side. Please try again."),
+                        status_code=500,
+                        headers={"Content-Type": "application/json"},
+                    )
+                if isinstance(result, Response):
+                    return result
+                if status == 204:
+                    return Response(body="", status_code=204)
+                return Response(body=_dump(result), status_code=status, headers={"Content-Type": "application/json"})
+
+            self.blueprint.route(path, methods=[method], content_types=ANY_CONTENT_TYPE)(view)
+            return view
+
+        return decorate

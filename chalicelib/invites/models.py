@@ -1,0 +1,57 @@
+"""Invitations: the only way in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints
+
+from chalicelib.members.models import Strict
+
+InviteStatus = Literal["active", "used", "revoked", "expired"]
+
+
+@dataclass
+class Invite:
+    """A single-use invitation code sent by one member."""
+
+    code: str
+    inviter_id: str
+    inviter_handle: str
+    note: str | None
+    status: Literal["active", "used", "revoked"]
+    created_at: datetime
+    expires_at: datetime
+    used_by: str | None = None
+
+    def status_at(self, now: datetime) -> InviteStatus:
+        """The status a user sees: an unused code past its expiry is ``expired``."""
+        if self.status == "active" and now >= self.expires_at:
+            return "expired"
+        return self.status
+
+
+class InviteCreate(Strict):
+    note: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class InviteOut(BaseModel):
+    code: str
+    note: str | None
+    status: InviteStatus
+    created_at: datetime
+    expires_at: datetime
+    used_by: str | None = None
+
+    @classmethod
+    def of(cls, invite: Invite, now: datetime) -> InviteOut:
+        return cls(
+            code=invite.code,
+            note=invite.note,
+            status=invite.status_at(now),
+            created_at=invite.created_at,
+            expires_at=invite.expires_at,
+            used_by=invite.used_by,
+        )

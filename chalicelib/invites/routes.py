@@ -1,0 +1,53 @@
+"""Routes of invitations: /invites."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.adapters.wiring import services
+from chalicelib.http import Api
+from chalicelib.invites.models import InviteCreate, InviteOut
+from chalicelib.members.models import Caller
+from chalicelib.pagination import Page, PageQuery
+
+bp = Blueprint(__name__)
+api = Api(bp, "invites")
+
+
+@api.route(
+    "/invites",
+    "POST",
+    summary="Create an invite code (uses one of your invites).",
+    status=201,
+    body=InviteCreate,
+    response=InviteOut,
+    errors_=(400, 403),
+)
+def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
+    svc = services().invites
+    return InviteOut.of(svc.create(caller, body.note), svc.clock())
+
+
+@api.route(
+    "/invites",
+    "GET",
+    summary="Your invite codes with their status, newest first.",
+    query=PageQuery,
+    response=Page[InviteOut],
+)
+def list_invites(caller: Caller, query: PageQuery) -> Page[InviteOut]:
+    svc = services().invites
+    invites, cursor = svc.list(caller, query.limit, query.cursor)
+    now = svc.clock()
+    return Page[InviteOut](items=[InviteOut.of(i, now) for i in invites], next_cursor=cursor)
+
+
+@api.route(
+    "/invites/{code}",
+    "DELETE",
+    summary="Revoke an unused invite; the quota comes back.",
+    status=204,
+    errors_=(404, 409),
+)
+def revoke_invite(caller: Caller, code: str) -> None:
+    services().invites.revoke(caller, code)

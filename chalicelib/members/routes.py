@@ -1,0 +1,88 @@
+"""Routes of membership: /auth/*, /me, /members/{handle}, /stats."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.adapters.wiring import services
+from chalicelib.http import Api
+from chalicelib.members.models import (
+    Caller,
+    LoginRequest,
+    MemberPublic,
+    MemberSelf,
+    ProfileUpdate,
+    SignupRequest,
+    SignupResponse,
+    Stats,
+    TokenResponse,
+)
+
+bp = Blueprint(__name__)
+api = Api(bp, "members")
+
+
+@api.route(
+    "/auth/signup",
+    "POST",
+    summary="Join with an invite code.",
+    status=201,
+    body=SignupRequest,
+    response=SignupResponse,
+    public=True,
+    errors_=(400, 403, 409),
+)
+def signup(body: SignupRequest) -> SignupResponse:
+    member, token = services().auth.signup(body)
+    return SignupResponse(member=MemberSelf.of(member), token=token)
+
+
+@api.route(
+    "/auth/login",
+    "POST",
+    summary="Log in with handle and password.",
+    body=LoginRequest,
+    response=TokenResponse,
+    public=True,
+    errors_=(400, 401),
+)
+def login(body: LoginRequest) -> TokenResponse:
+    token, expires_at = services().auth.login(body.handle, body.password)
+    return TokenResponse(token=token, expires_at=expires_at)
+
+
+@api.route("/auth/logout", "POST", summary="End this session; the token stops working at once.", status=204)
+def logout(caller: Caller) -> None:
+    services().auth.logout(caller)
+
+
+@api.route("/me", "GET", summary="Your own profile.", response=MemberSelf)
+def get_me(caller: Caller) -> MemberSelf:
+    return MemberSelf.of(services().members.me(caller))
+
+
+@api.route(
+    "/me",
+    "PATCH",
+    summary="Change your display name or email.",
+    body=ProfileUpdate,
+    response=MemberSelf,
+    errors_=(400, 409),
+)
+def patch_me(caller: Caller, body: ProfileUpdate) -> MemberSelf:
+    return MemberSelf.of(services().members.update_me(caller, body))
+
+
+@api.route("/me", "DELETE", summary="Withdraw from the network.", status=204)
+def delete_me(caller: Caller) -> None:
+    services().members.withdraw(caller)
+
+
+@api.route("/members/{handle}", "GET", summary="A member's public profile.", response=MemberPublic, errors_=(404,))
+def get_member(caller: Caller, handle: str) -> MemberPublic:
+    return MemberPublic.of(services().members.public_profile(handle))
+
+
+@api.route("/stats", "GET", summary="Member, community and post counts.", response=Stats)
+def stats(caller: Caller) -> Stats:
+    return services().members.stats()

@@ -1,0 +1,184 @@
+"""Use cases of membership: signup by invite, login, sessions, profile, withdrawal, statistics."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from chalicelib import errors
+from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
+from chalicelib.members import credentials
+from chalicelib.members.models import (
+    Caller,
+    Member,
+    MemberCounts,
+    ProfileUpdate,
+    SignupRequest,
+    Stats,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AuthService:
+    """Signup, login, logout and the per-request token check."""
+
+    def __init__(
+        self,
+        members: MemberStore,
+        sessions: SessionStore,
+        invites: InviteStore,
+        tokens: credentials.TokenIssuer,
+        invite_quota: int,
+        clock: Clock = utcnow,
+    ):
+        self.members = members
+        self.sessions = sessions
+        self.invites = invites
+        self.tokens = tokens
+        self.invite_quota = invite_quota
+        self.clock = clock
+
+    def signup(self, req: SignupRequest) -> tuple[Member, str]:
+        """Join with an invite: the invite is used, the inviter and invitee become friends."""
+        now = self.clock()
+        invite = self.invites.get(req.invite_code)
+        if invite is None or invite.status_at(now) in ("revoked", "expired"):
+            raise errors.Forbidden("This invite is unknown, expired or revoked.", code="invite_invalid")
+        if invite.status == "used":
+            raise errors.Conflict("This invite has already been used.", code="invite_used")
+        credentials.check_password_policy(req.password, req.handle)
+        member = Member(
+            id=uuid.uuid4().hex,
+            handle=req.handle.lower(),
+            display_name=req.display_name,
+            email=req.email,
+            password_hash=credentials.hash_password(req.password),
+            roles=["member"],
+            invites_left=self.invite_quota,
+            invited_by=invite.inviter_handle,
+            status="active",
+            created_at=now,
+            version=1,
+        )
+        self.members.signup(member, invite, now)
+        token, _ = self.start_session(member.id)
+        return member, token
+
+    def ensure_admin(self, handle: str, password: str, invite_quota: int) -> tuple[Member, bool]:
+        """The admin ``handle``, created if missing (True when created); an existing member is promoted."""
+        existing = self.members.get_by_handle(handle)
+        if existing is not None:
+            if "admin" not in existing.roles:
+                existing = self.members.update_profile(existing, {"roles": [*existing.roles, "admin"]})
+            return existing, False
+        credentials.check_password_policy(password, handle)
+        member = Member(
+            id=uuid.uuid4().hex,
+            handle=handle.lower(),
+            display_name=handle,
+            email=f"{handle.lower()}@admin.invalid",
+            password_hash=credentials.hash_password(password),
+            roles=["member", "admin"],
+            invites_left=invite_quota,
+            invited_by=None,
+            status="active",
+            created_at=self.clock(),
+            version=1,
+        )
+        self.members.create(member)
+        return member, True
+
+    def login(self, handle: str, password: str) -> tuple[str, datetime]:
+        """A new session for the right handle and password; one answer for every failure."""
+        member = self.members.get_by_handle(handle)
+        ok = credentials.verify_password(member.password_hash if member else None, password)
+        if not ok or member is None or not member.active:
+            raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
+        return self.start_session(member.id)
+
+    def start_session(self, member_id: str) -> tuple[str, datetime]:
+        session_id = credentials.new_secret_id()
+        token, expires_at = self.tokens.issue(member_id, session_id, self.clock())
+        self.sessions.create(session_id, member_id, expires_at)
+        return token, expires_at
+
+    def logout(self, caller: Caller) -> None:
+        self.sessions.delete(caller.session_id)
+
+    def authenticate(self, token: str) -> Caller:
+        """The caller of a valid token whose session is live and whose member is active."""
+        claims = self.tokens.verify(token)
+        member_id = self.sessions.member_of(claims["sid"], self.clock())
+        member = self.members.get(claims["sub"]) if member_id == claims["sub"] else None
+        if member is None or not member.active:
+            raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
+        return Caller(member_id=member.id, handle=member.handle, session_id=claims["sid"], roles=tuple(member.roles))
+
+
+class MemberService:
+    """Profiles, withdrawal and bans."""
+
+    def __init__(self, members: MemberStore, sessions: SessionStore, friends: FriendStore, counters: Counters):
+        self.members = members
+        self.sessions = sessions
+        self.friends = friends
+        self.counters = counters
+
+    def me(self, caller: Caller) -> Member:
+        member = self.members.get(caller.member_id)
+        if member is None:
+            raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
+        return member
+
+    def update_me(self, caller: Caller, req: ProfileUpdate) -> Member:
+        changes = req.model_dump(exclude_none=True)
+        return self.members.update_profile(self.me(caller), changes)
+
+    def public_profile(self, handle: str) -> Member:
+        """Any active member by handle; withdrawn, banned and unknown are all 404."""
+        member = self.members.get_by_handle(handle)
+        if member is None or not member.active:
+            raise errors.NotFound("No such member.")
+        return member
+
+    def withdraw(self, caller: Caller) -> None:
+        """Leave the network: login and tokens stop, content stays as 'withdrawn member'."""
+        self._end(caller.member_id, "withdrawn")
+
+    def ban(self, handle: str) -> None:
+        """An admin's ban: the member's tokens stop working at once."""
+        member = self.members.get_by_handle(handle)
+        if member is None:
+            raise errors.NotFound("No such member.")
+        self._end(member.id, "banned")
+
+    def _end(self, member_id: str, status: str) -> None:
+        self.members.end_membership(member_id, status)
+        self.sessions.delete_all(member_id)
+        self.friends.unlink_all(member_id)
+
+    def stats(self) -> Stats:
+        c = self.counters.read(
+            [
+                Counters.MEMBERS_CUMULATIVE,
+                Counters.MEMBERS_ACTIVE,
+                Counters.MEMBERS_WITHDRAWN,
+                Counters.COMMUNITIES,
+                Counters.POSTS,
+            ]
+        )
+        return Stats(
+            members=MemberCounts(
+                cumulative=c[Counters.MEMBERS_CUMULATIVE],
+                active=c[Counters.MEMBERS_ACTIVE],
+                withdrawn=c[Counters.MEMBERS_WITHDRAWN],
+            ),
+            communities=c[Counters.COMMUNITIES],
+            posts=c[Counters.POSTS],
+        )

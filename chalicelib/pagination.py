@@ -1,0 +1,27 @@
+"""Cursor pagination shared by every list: ``?cursor=&limit=`` in, ``{items, next_cursor}`` out."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+MAX_LIMIT = 100
+
+
+class PageQuery(BaseModel):
+    """The query string of a list route."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    cursor: str | None = Field(default=None, max_length=2048, description="Opaque cursor from next_cursor.")
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    next_cursor: str | None = None
