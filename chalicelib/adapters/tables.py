@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -44,7 +45,7 @@ class MemberItem(Model):
     display_name = UnicodeAttribute()
     email = UnicodeAttribute()
     password_hash = UnicodeAttribute()
-    roles: ListAttribute[str] = ListAttribute(of=UnicodeAttribute)
+    roles: ListAttribute[str] = ListAttribute()
     invites_left = NumberAttribute()
     invited_by = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
@@ -139,7 +140,245 @@ class CounterItem(Model):
     version = NumberAttribute(default=0)
 
 
-ALL_MODELS: list[type[Model]] = [MemberItem, HandleItem, InviteItem, SessionItem, FriendshipItem, CounterItem]
+class _AllIndex(GlobalSecondaryIndex[Any]):
+    class Meta:
+        projection = AllProjection()
+
+
+class CommunitiesByCategoryMembers(_AllIndex):
+    class Meta(_AllIndex.Meta):
+        index_name = "by_category_members"
+
+    category = UnicodeAttribute(hash_key=True)
+    member_count = NumberAttribute(range_key=True)
+
+
+class CommunitiesByCategoryNew(_AllIndex):
+    class Meta(_AllIndex.Meta):
+        index_name = "by_category_new"
+
+    category = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class CommunitiesByMembers(_AllIndex):
+    class Meta(_AllIndex.Meta):
+        index_name = "by_members"
+
+    listing = UnicodeAttribute(hash_key=True)
+    member_count = NumberAttribute(range_key=True)
+
+
+class CommunitiesByNew(_AllIndex):
+    class Meta(_AllIndex.Meta):
+        index_name = "by_new"
+
+    listing = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class CommunityItem(Model):
+    """A community. ``member_count`` is kept exact by the join/leave transactions.
+
+    ``listing`` is the constant ``all`` so that the site-wide lists are a Query too.
+    """
+
+    class Meta(_Meta):
+        base_name = "communities"
+        stream_view_type = STREAM
+
+    community_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    description = UnicodeAttribute()
+    category = UnicodeAttribute()
+    listing = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    owner_handle = UnicodeAttribute()
+    company_id = UnicodeAttribute(null=True)
+    company_name = UnicodeAttribute(null=True)
+    member_count = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+    by_category_members = CommunitiesByCategoryMembers()
+    by_category_new = CommunitiesByCategoryNew()
+    by_members = CommunitiesByMembers()
+    by_new = CommunitiesByNew()
+
+
+class CommunityMemberItem(Model):
+    """One member of one community; ``role`` is owner, moderator or member."""
+
+    class Meta(_Meta):
+        base_name = "community_members"
+
+    community_id = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute(range_key=True)
+    handle = UnicodeAttribute()
+    role = UnicodeAttribute()
+    joined_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class PostsByCommunity(_AllIndex):
+    class Meta(_AllIndex.Meta):
+        index_name = "by_community"
+
+    community_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class DiaryByAuthor(_AllIndex):
+    """Every diary entry of an author (what the author sees)."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "diary_all"
+
+    diary_all = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class DiaryForFriends(_AllIndex):
+    """An author's entries visible to friends (visibility members or friends)."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "diary_friends"
+
+    diary_friends = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class DiaryForMembers(_AllIndex):
+    """An author's entries visible to every member."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "diary_members"
+
+    diary_members = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class InquiriesByStatus(_AllIndex):
+    """A company's inquiries per status, oldest first: partition ``{company_id}#{status}``."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "inquiries_by_status"
+
+    inbox_key = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class InquiriesByResponseTime(GlobalSecondaryIndex[Any]):
+    """A company's first-response durations in order (only the duration is projected)."""
+
+    class Meta:
+        index_name = "inquiries_by_response_time"
+        projection = KeysOnlyProjection()
+
+    responded_company_id = UnicodeAttribute(hash_key=True)
+    first_response_s = NumberAttribute(range_key=True)
+
+
+class PostItem(Model):
+    """A post: a community topic, an inquiry (topic in an official community) or a diary entry.
+
+    The sparse ``diary_*`` keys hold the author id only where the entry is visible to that
+    audience, so each diary list is a plain Query with no filter.
+    """
+
+    class Meta(_Meta):
+        base_name = "posts"
+        stream_view_type = STREAM
+
+    post_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    author_handle = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    visibility = UnicodeAttribute()
+    community_id = UnicodeAttribute(null=True)
+    community_name = UnicodeAttribute(null=True)
+    company_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    inbox_key = UnicodeAttribute(null=True)
+    responded_company_id = UnicodeAttribute(null=True)
+    first_response_s = NumberAttribute(null=True)
+    first_response_at = UTCDateTimeAttribute(null=True)
+    accepted_comment_id = UnicodeAttribute(null=True)
+    diary_all = UnicodeAttribute(null=True)
+    diary_friends = UnicodeAttribute(null=True)
+    diary_members = UnicodeAttribute(null=True)
+    comment_count = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+    by_community = PostsByCommunity()
+    diary_all_index = DiaryByAuthor()
+    diary_friends_index = DiaryForFriends()
+    diary_members_index = DiaryForMembers()
+    inquiries_by_status = InquiriesByStatus()
+    inquiries_by_response_time = InquiriesByResponseTime()
+
+
+class CommentItem(Model):
+    """A comment; ``comment_id`` sorts by time, so a post's comments Query oldest first."""
+
+    class Meta(_Meta):
+        base_name = "comments"
+        stream_view_type = STREAM
+
+    post_id = UnicodeAttribute(hash_key=True)
+    comment_id = UnicodeAttribute(range_key=True)
+    author_id = UnicodeAttribute()
+    author_handle = UnicodeAttribute()
+    body = UnicodeAttribute()
+    official = BooleanAttribute()
+    created_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class CompanyItem(Model):
+    """A verified company, registered by an admin."""
+
+    class Meta(_Meta):
+        base_name = "companies"
+        stream_view_type = STREAM
+
+    company_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    website = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class StaffItem(Model):
+    """A member's role at a company: owner, agent or advertiser."""
+
+    class Meta(_Meta):
+        base_name = "company_staff"
+
+    company_id = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute(range_key=True)
+    handle = UnicodeAttribute()
+    role = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+ALL_MODELS: list[type[Model]] = [
+    MemberItem,
+    HandleItem,
+    InviteItem,
+    SessionItem,
+    FriendshipItem,
+    CounterItem,
+    CommunityItem,
+    CommunityMemberItem,
+    PostItem,
+    CommentItem,
+    CompanyItem,
+    StaffItem,
+]
 
 
 def bind(settings: Settings, models: list[type[Model]] | None = None) -> None:

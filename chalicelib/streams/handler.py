@@ -31,4 +31,6 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Process a Lambda-shaped DynamoDB stream event; returns the partial batch failures."""
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    return dict(
+        process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    )
