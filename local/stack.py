@@ -61,7 +61,8 @@ def wait_for_port(service: Service, port: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service.process.poll() is not None:
-            raise StackError(f"{service.name} exited with {service.process.returncode}; see {service.log}")
+            where = f"; see {service.log}" if service.log else ""
+            raise StackError(f"{service.name} exited with {service.process.returncode}{where}")
         with socket.socket() as s:
             s.settimeout(0.2)
             if s.connect_ex((HOST, port)) == 0:
@@ -193,7 +194,7 @@ def run() -> int:
         print(_ops(env, "create-admin", admin_handle, stdin=password).strip())
         if not os.environ.get("ADMIN_PASSWORD"):
             print(f"  admin password: {password}  (kept in .local/admin-password)")
-        _ops(env, "seed-demo")
+        print(_ops(env, "seed-demo").strip())
         invite = _ops(env, "create-invite", admin_handle).strip()
         relay_log = _log_file("relay")
         with relay_log.open("wb") as out:

@@ -1,0 +1,16 @@
+"""Lambda event fixtures (JSON files next to this module): Chalice has no stream event generator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+EVENTS = Path(__file__).resolve().parent
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A fresh copy of the event ``name`` (with or without ``.json``), safe to mutate."""
+    path = EVENTS / (name if name.endswith(".json") else f"{name}.json")
+    event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return event
