@@ -42,10 +42,15 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python -m bench
 
-package: install
+# CloudFormation for AWS, offline: no credentials needed, but chalice fetches Lambda wheels from PyPI.
+PACKAGE_STAGE  ?= prod
+PACKAGE_REGION ?= ap-northeast-1
+package: $(VENV)/.installed
 	rm -rf build/package
-	$(BIN)/chalice package --stage prod --merge-template infra/resources.json build/package
-	$(BIN)/cfn-lint build/package/sam.json
+	$(BIN)/python -m infra.template --stage $(PACKAGE_STAGE) -o build/infra.json
+	AWS_DEFAULT_REGION=$(PACKAGE_REGION) $(BIN)/chalice package --stage $(PACKAGE_STAGE) \
+		--merge-template build/infra.json build/package
+	$(BIN)/cfn-lint --regions $(PACKAGE_REGION) -- build/package/sam.json
 
 clean:
 	rm -rf $(VENV) node_modules .local build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Deployment infrastructure: CloudFormation merged into ``chalice package`` (see ``infra/README.md``)."""

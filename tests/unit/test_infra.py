@@ -1,0 +1,362 @@
+"""The CloudFormation generator (infra/template.py): pure, no DynamoDB, no `chalice package`.
+
+Expectations are computed from the PynamoDB models' attributes and indexes directly, not from
+``Model._get_schema()`` (which the generator uses), so the two derivations check each other.
+"""
+
+from __future__ import annotations
+
+import json
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import IncludeProjection, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.adapters.tables import ALL_MODELS
+from infra import template as infra
+
+REGION, ACCOUNT = "ap-northeast-1", "123456789012"
+
+
+@pytest.fixture(scope="module")
+def prod() -> infra.Stage:
+    return infra.load_stage("prod")
+
+
+@pytest.fixture(scope="module")
+def resources(prod: infra.Stage) -> dict[str, Any]:
+    built: dict[str, Any] = infra.build_template(prod)["Resources"]
+    return built
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {k: v for k, v in resources.items() if v.get("Type") == kind}
+
+
+def expected_keys(attributes: Any) -> list[dict[str, str]]:
+    keys = [(a.attr_name, "HASH") for a in attributes if a.is_hash_key]
+    keys += [(a.attr_name, "RANGE") for a in attributes if a.is_range_key]
+    return [{"AttributeName": n, "KeyType": t} for n, t in keys]
+
+
+def table_of(resources: dict[str, Any], model: type[Model]) -> dict[str, Any]:
+    table: dict[str, Any] = resources[infra.table_logical_id(model)]
+    return table
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+
+def test_one_table_per_model_named_like_the_app_names_it(resources: dict[str, Any]) -> None:
+    tables = of_type(resources, "AWS::DynamoDB::Table")
+    assert len(tables) == len(ALL_MODELS)
+    names = sorted(t["Properties"]["TableName"] for t in tables.values())
+    assert names == sorted(f"kizuna-prod-{m.Meta.base_name}" for m in ALL_MODELS)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.__name__)
+def test_table_keys_and_indexes_match_the_model(resources: dict[str, Any], model: type[Model]) -> None:
+    props = table_of(resources, model)["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == expected_keys(model.get_attributes().values())
+
+    expected_gsis = {}
+    for index in model._indexes.values():
+        expected_gsis[index.Meta.index_name] = {
+            "KeySchema": expected_keys(index.Meta.attributes.values()),
+            "ProjectionType": index.Meta.projection.projection_type,
+        }
+    actual_gsis = {
+        gsi["IndexName"]: {"KeySchema": gsi["KeySchema"], "ProjectionType": gsi["Projection"]["ProjectionType"]}
+        for gsi in props.get("GlobalSecondaryIndexes", [])
+    }
+    assert actual_gsis == expected_gsis
+    assert "ProvisionedThroughput" not in json.dumps(props)
+
+    # Exactly the key attributes of the table and its indexes are defined, with the model's types.
+    key_attrs = {a.attr_name: a.attr_type for a in model.get_attributes().values() if a.is_hash_key or a.is_range_key}
+    for index in model._indexes.values():
+        key_attrs |= {a.attr_name: a.attr_type for a in index.Meta.attributes.values()}
+    defined = {d["AttributeName"]: d["AttributeType"] for d in props["AttributeDefinitions"]}
+    assert defined == key_attrs
+    assert len(props["AttributeDefinitions"]) == len(defined)
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.__name__)
+def test_table_stream_ttl_and_recovery_follow_the_model(resources: dict[str, Any], model: type[Model]) -> None:
+    table = table_of(resources, model)
+    props = table["Properties"]
+    view = getattr(model.Meta, "stream_view_type", None)
+    if view:
+        assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    else:
+        assert "StreamSpecification" not in props
+    ttl = [a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)]
+    if ttl:
+        assert props["TimeToLiveSpecification"] == {"AttributeName": ttl[0], "Enabled": True}
+    else:
+        assert "TimeToLiveSpecification" not in props
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+
+
+def test_sessions_expire_through_ttl(resources: dict[str, Any]) -> None:
+    sessions = next(m for m in ALL_MODELS if m.Meta.base_name == "sessions")  # type: ignore[attr-defined]
+    assert table_of(resources, sessions)["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "ttl",
+        "Enabled": True,
+    }
+
+
+def test_dev_tables_are_disposable() -> None:
+    dev = infra.load_stage("dev")
+    for table in of_type(infra.build_template(dev)["Resources"], "AWS::DynamoDB::Table").values():
+        assert table["Properties"]["TableName"].startswith("kizuna-dev-")
+        assert table["DeletionPolicy"] == "Delete"
+        assert table["Properties"]["DeletionProtectionEnabled"] is False
+
+
+# --- stream event source mappings -------------------------------------------------------------------
+
+
+def test_event_source_mappings_exactly_for_stream_tables(resources: dict[str, Any]) -> None:
+    mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
+    sources = sorted(m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0] for m in mappings.values())
+    stream_models = [m for m in ALL_MODELS if getattr(m.Meta, "stream_view_type", None)]
+    assert stream_models, "the search index is fed from streams: some model must have one"
+    assert sources == sorted(infra.table_logical_id(m) for m in stream_models)
+    for mapping in mappings.values():
+        props = mapping["Properties"]
+        assert props["EventSourceArn"]["Fn::GetAtt"][1] == "StreamArn"
+        assert props["FunctionName"] == {"Ref": "StreamHandler"}
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert props["StartingPosition"] == "TRIM_HORIZON"
+        assert props["BisectBatchOnFunctionError"] is True
+        assert props["MaximumRetryAttempts"] == -1
+        assert props["MaximumRecordAgeInSeconds"] == -1
+
+
+def test_mapped_function_is_the_apps_stream_lambda() -> None:
+    """The mappings Ref the logical id Chalice gives `@app.lambda_function(name="stream_handler")`."""
+    from app import app
+
+    assert infra.STREAM_FUNCTION in {f.name for f in app.pure_lambda_functions}
+    assert infra.STREAM_LOGICAL_ID == "StreamHandler"
+    assert (infra.API_ROLE_LOGICAL_ID, infra.STREAM_ROLE_LOGICAL_ID) == ("ApiHandlerRole", "StreamHandlerRole")
+
+
+def test_functions_get_names_opensearch_parameter_and_log_groups(prod: infra.Stage, resources: dict[str, Any]) -> None:
+    template = infra.build_template(prod)
+    assert template["Parameters"]["OpenSearchUrl"]["Default"] == ""
+    api, stream = resources["APIHandler"]["Properties"], resources["StreamHandler"]["Properties"]
+    assert (api["FunctionName"], stream["FunctionName"]) == ("kizuna-prod", "kizuna-prod-stream_handler")
+    for props in (api, stream):
+        assert props["Environment"]["Variables"]["KIZUNA_OPENSEARCH_URL"] == {"Ref": "OpenSearchUrl"}
+    assert resources["ApiHandlerLogGroup"]["Properties"]["LogGroupName"] == "/aws/lambda/kizuna-prod"
+    assert resources["APIHandler"]["DependsOn"] == ["ApiHandlerLogGroup"]
+
+
+# --- IAM -------------------------------------------------------------------------------------------------
+
+
+def concrete(resource: Any) -> str:
+    text = resource["Fn::Sub"] if isinstance(resource, dict) else resource
+    for placeholder, value in (
+        ("${AWS::Partition}", "aws"),
+        ("${AWS::Region}", REGION),
+        ("${AWS::AccountId}", ACCOUNT),
+    ):
+        text = text.replace(placeholder, value)
+    return str(text)
+
+
+def allows(policy: dict[str, Any], action: str, arn: str) -> bool:
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"]
+        resources = statement["Resource"]
+        resources = [resources] if isinstance(resources, (str, dict)) else resources
+        if action in actions and any(fnmatchcase(arn, concrete(r)) for r in resources):
+            return True
+    return False
+
+
+def arn(service: str, resource: str) -> str:
+    return f"arn:aws:{service}:{REGION}:{ACCOUNT}:{resource}"
+
+
+def role_policy(resources: dict[str, Any], role: str) -> dict[str, Any]:
+    (policy,) = resources[role]["Properties"]["Policies"]
+    document: dict[str, Any] = policy["PolicyDocument"]
+    return document
+
+
+@pytest.mark.parametrize("source", ["template", "file"])
+def test_policies_cover_every_table_index_and_stream(prod: infra.Stage, source: str) -> None:
+    if source == "template":
+        resources = infra.build_template(prod)["Resources"]
+        api = role_policy(resources, infra.API_ROLE_LOGICAL_ID)
+        stream = role_policy(resources, infra.STREAM_ROLE_LOGICAL_ID)
+    else:
+        api = infra.for_file(infra.api_policy(prod))
+        stream = infra.for_file(infra.stream_policy(prod))
+    for model in ALL_MODELS:
+        table = arn("dynamodb", f"table/kizuna-prod-{model.Meta.base_name}")  # type: ignore[attr-defined]
+        for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "ConditionCheckItem"):
+            assert allows(api, f"dynamodb:{action}", table), (action, table)
+        for index in model._indexes.values():
+            assert allows(api, "dynamodb:Query", f"{table}/index/{index.Meta.index_name}")
+        if getattr(model.Meta, "stream_view_type", None):
+            for action in infra.STREAM_ACTIONS:
+                assert allows(stream, action, f"{table}/stream/2026-11-26T00:00:00.000")
+    assert allows(api, "ssm:GetParameter", arn("ssm", "parameter/kizuna/prod/jwt-secret"))
+    assert allows(api, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod:log-stream:x"))
+    assert allows(stream, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod-stream_handler:*"))
+    assert allows(api, "xray:PutTraceSegments", "*")
+
+
+def test_policies_are_least_privilege(prod: infra.Stage) -> None:
+    resources = infra.build_template(prod)["Resources"]
+    api = role_policy(resources, infra.API_ROLE_LOGICAL_ID)
+    stream = role_policy(resources, infra.STREAM_ROLE_LOGICAL_ID)
+    other_stage = arn("dynamodb", "table/kizuna-dev-members")
+    assert not allows(api, "dynamodb:GetItem", other_stage)
+    assert not allows(api, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-prod-members").replace(ACCOUNT, "999"))
+    assert not allows(api, "dynamodb:Scan", arn("dynamodb", "table/kizuna-prod-members"))
+    assert not allows(api, "dynamodb:DeleteTable", arn("dynamodb", "table/kizuna-prod-members"))
+    assert not allows(api, "ssm:GetParameter", arn("ssm", "parameter/kizuna/dev/jwt-secret"))
+    assert not allows(stream, "dynamodb:PutItem", arn("dynamodb", "table/kizuna-prod-members"))
+    assert not allows(stream, "ssm:GetParameter", arn("ssm", "parameter/kizuna/prod/jwt-secret"))
+    for policy in (api, stream):
+        for statement in policy["Statement"]:
+            assert not any(a.endswith("*") for a in statement["Action"]), statement
+
+
+def test_dev_policy_has_no_secret_parameter() -> None:
+    dev = infra.load_stage("dev")
+    assert not allows(infra.for_file(infra.api_policy(dev)), "ssm:GetParameter", arn("ssm", "parameter/x"))
+
+
+@pytest.mark.parametrize("stage", sorted(json.loads(infra.CONFIG_FILE.read_text())["stages"]))
+def test_policy_files_in_dot_chalice_are_up_to_date(stage: str) -> None:
+    """`chalice deploy` reads these files directly: regenerate with `python -m infra.template --stage STAGE`."""
+    for name, text in infra.policy_file_contents(infra.load_stage(stage)).items():
+        path = infra.CHALICE_DIR / name
+        assert path.exists() and path.read_text(encoding="utf-8") == text, (
+            f"{path} is stale: run .venv/bin/python -m infra.template --stage {stage} -o build/infra-{stage}.json"
+        )
+
+
+# --- derivation at run time ----------------------------------------------------------------------
+
+
+class _ByAuthor(LocalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_author"
+        projection = IncludeProjection(["title"])
+
+    thread_id = UnicodeAttribute(hash_key=True)
+    author = UnicodeAttribute(range_key=True)
+
+
+class _ExtraItem(Model):
+    """A model as another engineer might add one: range key, LSI, TTL, a keys-only stream."""
+
+    class Meta:
+        base_name = "extra_things"
+        table_name = "unbound"
+        billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "KEYS_ONLY"
+
+    thread_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    author = UnicodeAttribute()
+    expires = TTLAttribute()
+    by_author = _ByAuthor()
+
+
+def test_a_new_model_gets_its_table_mapping_and_policy_coverage(prod: infra.Stage) -> None:
+    resources = infra.build_template(prod, [*ALL_MODELS, _ExtraItem])["Resources"]
+    props = resources["ExtraThingsTable"]["Properties"]
+    assert props["TableName"] == "kizuna-prod-extra_things"
+    assert props["KeySchema"] == [
+        {"AttributeName": "thread_id", "KeyType": "HASH"},
+        {"AttributeName": "seq", "KeyType": "RANGE"},
+    ]
+    assert props["LocalSecondaryIndexes"] == [
+        {
+            "IndexName": "by_author",
+            "KeySchema": [
+                {"AttributeName": "thread_id", "KeyType": "HASH"},
+                {"AttributeName": "author", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["title"]},
+        }
+    ]
+    assert {d["AttributeName"] for d in props["AttributeDefinitions"]} == {"thread_id", "seq", "author"}
+    assert props["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+    mapping = resources["ExtraThingsTableStreamMapping"]["Properties"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["ExtraThingsTable", "StreamArn"]}
+    assert allows(
+        role_policy(resources, infra.API_ROLE_LOGICAL_ID),
+        "dynamodb:Query",
+        arn("dynamodb", "table/kizuna-prod-extra_things/index/by_author"),
+    )
+
+
+# --- configuration checks and the command line ---------------------------------------------------
+
+
+def write_config(tmp_path: Path, stage_config: dict[str, Any]) -> Path:
+    chalice = tmp_path / ".chalice"
+    chalice.mkdir()
+    path = chalice / "config.json"
+    path.write_text(json.dumps({"version": "2.0", "app_name": "kizuna", "stages": {"qa": stage_config}}))
+    return path
+
+
+GOOD_QA = {
+    "autogen_policy": False,
+    "iam_policy_file": "policy-qa.json",
+    "environment_variables": {"KIZUNA_STAGE": "qa", "KIZUNA_JWT_SECRET_PARAMETER": "/kizuna/qa/jwt-secret"},
+    "lambda_functions": {"stream_handler": {"iam_policy_file": "policy-qa-stream_handler.json"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"environment_variables": {}}, "KIZUNA_STAGE"),
+        ({"environment_variables": {"KIZUNA_STAGE": "qa", "KIZUNA_JWT_SECRET": "x"}}, "SSM"),
+        ({"autogen_policy": True}, "autogen_policy"),
+        ({"lambda_functions": {}}, "its own iam_policy_file"),
+    ],
+)
+def test_unsafe_configurations_are_refused(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+    path = write_config(tmp_path, {**GOOD_QA, **change})
+    with pytest.raises(infra.InfraError, match=message):
+        infra.load_stage("qa", path)
+
+
+def test_unknown_stage_is_refused() -> None:
+    with pytest.raises(infra.InfraError, match="not in"):
+        infra.load_stage("nope")
+
+
+def test_command_line_writes_template_and_policies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, GOOD_QA)
+    out = tmp_path / "build" / "infra.json"
+    assert infra.main(["--stage", "qa", "-o", str(out), "--config", str(config)]) == 0
+    template = json.loads(out.read_text())
+    assert len(of_type(template["Resources"], "AWS::DynamoDB::Table")) == len(ALL_MODELS)
+    api = json.loads((config.parent / "policy-qa.json").read_text())
+    assert allows(api, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-qa-members"))
+    assert (config.parent / "policy-qa-stream_handler.json").exists()
+    assert "tables" in capsys.readouterr().out
+    assert infra.main(["--stage", "nope", "-o", str(out), "--config", str(config)]) == 2
