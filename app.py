@@ -6,16 +6,22 @@ from typing import Any
 
 from chalice import Chalice
 
+from chalicelib.communities.routes import bp as communities
+from chalicelib.companies.routes import bp as companies
 from chalicelib.friends.routes import bp as friends
 from chalicelib.invites.routes import bp as invites
 from chalicelib.members.routes import bp as members
 from chalicelib.meta import bp as meta
+from chalicelib.posts.routes import bp as posts
 
 app = Chalice(app_name="kizuna")
 app.register_blueprint(meta)
 app.register_blueprint(members)
 app.register_blueprint(invites)
 app.register_blueprint(friends)
+app.register_blueprint(communities)
+app.register_blueprint(posts)
+app.register_blueprint(companies)
 
 
 @app.lambda_function(name="stream_handler")

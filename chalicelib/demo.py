@@ -4,24 +4,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.members.models import Caller, SignupRequest
+from chalicelib.communities.models import CommunityCreate
+from chalicelib.companies.models import CompanyCreate
+from chalicelib.members.models import Caller, Member, SignupRequest
+from chalicelib.posts.models import CommentCreate, DiaryCreate, PostCreate
 
 if TYPE_CHECKING:
     from chalicelib.adapters.wiring import Services
 
 DEMO_PASSWORD = "kizuna-demo-2026"
-DEMO_MEMBERS = [("hanako", "山田花子"), ("taro", "佐藤太郎"), ("nintendo_fan", "DS好き")]
+DEMO_MEMBERS = [
+    ("hanako", "山田花子"),
+    ("taro", "佐藤太郎"),
+    ("nintendo_fan", "DS好き"),
+    ("kizuna_support", "キズナゲームス サポート"),
+]
+
+
+def _caller(member: Member) -> Caller:
+    return Caller(member.id, member.handle, "demo", tuple(member.roles))
 
 
 def seed(svc: Services, admin_handle: str = "admin") -> str:
-    """Create the demo members once (invited by the admin); returns a one-line summary."""
+    """Create the demo world once (members invited by the admin); returns a one-line summary."""
     if svc.auth.members.get_by_handle(DEMO_MEMBERS[0][0]) is not None:
         return "demo world already present"
-    admin = svc.members.public_profile(admin_handle)
-    inviter = Caller(admin.id, admin.handle, "demo", tuple(admin.roles))
+    admin = _caller(svc.members.public_profile(admin_handle))
+    m: dict[str, Caller] = {}
     for handle, name in DEMO_MEMBERS:
-        invite = svc.invites.create(inviter, f"demo member {handle}")
-        svc.auth.signup(
+        invite = svc.invites.create(admin, f"demo member {handle}")
+        member, _ = svc.auth.signup(
             SignupRequest(
                 invite_code=invite.code,
                 handle=handle,
@@ -30,4 +42,86 @@ def seed(svc: Services, admin_handle: str = "admin") -> str:
                 email=f"{handle}@example.com",
             )
         )
-    return f"demo members {', '.join(h for h, _ in DEMO_MEMBERS)} created (password {DEMO_PASSWORD})"
+        m[handle] = _caller(member)
+    _seed_communities(svc, m)
+    _seed_company(svc, admin, m)
+    _seed_diaries(svc, m)
+    return (
+        f"demo members {', '.join(h for h, _ in DEMO_MEMBERS)} created (password {DEMO_PASSWORD}), "
+        "with communities, posts, diaries and an official company community"
+    )
+
+
+def _seed_communities(svc: Services, m: dict[str, Caller]) -> None:
+    ds = svc.communities.create(
+        m["nintendo_fan"],
+        CommunityCreate(
+            name="ニンテンドーDS好き集まれ！",
+            description="DS・DS Liteのソフト、すれちがい通信、裏技などなんでも語りましょう。",
+            category="games",
+        ),
+    )
+    ramen = svc.communities.create(
+        m["hanako"],
+        CommunityCreate(
+            name="東京ラーメン部", description="都内のおいしいラーメン屋さん情報を交換しよう🍜", category="food"
+        ),
+    )
+    for handle in ("hanako", "taro"):
+        svc.communities.join(m[handle], ds.id)
+    svc.communities.join(m["taro"], ramen.id)
+    topic = svc.posts.create_topic(
+        m["nintendo_fan"],
+        ds.id,
+        PostCreate(title="おすすめのDSソフトを教えてください", body="脳トレ以外で長く遊べるソフトを探しています。"),
+    )
+    svc.posts.comment(m["hanako"], topic.id, CommentCreate(body="おいでよ どうぶつの森 がおすすめです！"))
+    svc.posts.comment(m["taro"], topic.id, CommentCreate(body="マリオカートDSでWi-Fi対戦しましょう。"))
+    svc.posts.create_topic(
+        m["taro"], ds.id, PostCreate(title="すれちがい通信しませんか？", body="週末に秋葉原に行きます。")
+    )
+    svc.posts.create_topic(
+        m["hanako"], ramen.id, PostCreate(title="新宿の煮干しラーメン", body="濃厚でおいしかったです。")
+    )
+
+
+def _seed_company(svc: Services, admin: Caller, m: dict[str, Caller]) -> None:
+    company = svc.companies.create(
+        admin, CompanyCreate(name="キズナゲームス株式会社", website="https://games.example.jp")
+    )
+    svc.companies.put_staff(admin, company.id, "kizuna_support", "owner")
+    official = svc.communities.create(
+        m["kizuna_support"],
+        CommunityCreate(
+            name="キズナゲームス公式サポート",
+            description="キズナゲームスの公式コミュニティです。製品のご質問はこちらへどうぞ。",
+            category="games",
+            company_id=company.id,
+        ),
+    )
+    for handle in ("hanako", "taro"):
+        svc.communities.join(m[handle], official.id)
+    svc.posts.create_topic(
+        m["hanako"],
+        official.id,
+        PostCreate(title="セーブデータが消えてしまいました", body="電池が切れた後、冒険の記録がなくなっていました。"),
+    )
+    answered = svc.posts.create_topic(
+        m["taro"], official.id, PostCreate(title="予約特典について", body="特典のポスターはいつ届きますか？")
+    )
+    reply = svc.posts.comment(
+        m["kizuna_support"],
+        answered.id,
+        CommentCreate(body="お問い合わせありがとうございます。来週中に発送いたします。"),
+    )
+    svc.posts.resolve(m["taro"], answered.id, reply.id)
+
+
+def _seed_diaries(svc: Services, m: dict[str, Caller]) -> None:
+    svc.posts.create_diary(
+        m["hanako"], DiaryCreate(title="今日のランチ", body="会社の近くで親子丼を食べました。", visibility="members")
+    )
+    svc.posts.create_diary(
+        m["hanako"], DiaryCreate(title="友達だけに報告", body="来月引っ越します！", visibility="friends")
+    )
+    svc.posts.create_diary(m["taro"], DiaryCreate(title="ひとりごと", body="今日は早く寝よう。", visibility="private"))

@@ -128,6 +128,38 @@ class Store:
         items = [convert(i) for i in results]
         return items, self.cursors.encode(results.last_evaluated_key)
 
+    def _start(self, cursor: str | None, names: Iterable[str], **partition: str) -> dict[str, Any] | None:
+        """Decode ``cursor`` for a Query whose keys are ``names`` and whose partition is ``partition``.
+
+        A cursor issued for another list (another community, index or sort) is an invalid cursor,
+        not a DynamoDB error.
+        """
+        position = self.cursors.decode(cursor)
+        if position is None:
+            return None
+        if set(position) != set(names) or any(position[k] != {"S": v} for k, v in partition.items()):
+            raise errors.InvalidInput("The cursor is not valid; start again without it.", code="invalid_cursor")
+        return position
+
+    def _transact(self, write: Any, attempts: int = 10) -> list[str | None] | None:
+        """Run ``write(tx)`` in one transaction, retrying lost races.
+
+        Returns None when committed, or the cancellation reasons when a condition failed.
+        """
+        for attempt in range(attempts):
+            try:
+                with self.transaction() as tx:
+                    write(tx)
+                return None
+            except TransactWriteError as exc:
+                reasons = _reasons(exc)
+                if "ConditionalCheckFailed" in reasons:
+                    return reasons
+                if not _is_conflict(exc) or attempt == attempts - 1:
+                    raise
+                random_backoff(attempt)
+        return None
+
 
 class MemberStore(Store):
     """Members and their handles."""

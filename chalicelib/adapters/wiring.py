@@ -6,13 +6,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.adapters import tables
+from chalicelib.adapters.community_store import CommunityStore
+from chalicelib.adapters.company_store import CompanyStore
 from chalicelib.adapters.cursors import CursorCodec
 from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
+from chalicelib.adapters.post_store import PostStore
+from chalicelib.communities.service import CommunityService
+from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
 from chalicelib.friends.service import FriendService
 from chalicelib.invites.service import InviteService
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
+from chalicelib.posts.service import PostService
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class Services:
     members: MemberService
     invites: InviteService
     friends: FriendService
+    communities: CommunityService
+    posts: PostService
+    companies: CompanyService
 
 
 def signing_key(s: Settings) -> str:
@@ -48,6 +57,9 @@ def build(s: Settings) -> Services:
     sessions = SessionStore(s, cursors, counters)
     invites = InviteStore(s, cursors, counters)
     friends = FriendStore(s, cursors, counters)
+    communities = CommunityStore(s, cursors, counters)
+    posts = PostStore(s, cursors, counters)
+    companies = CompanyStore(s, cursors, counters)
     tokens = TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s)
     return Services(
         settings=s,
@@ -55,6 +67,9 @@ def build(s: Settings) -> Services:
         members=MemberService(members, sessions, friends, counters),
         invites=InviteService(invites, s.invite_ttl_days),
         friends=FriendService(friends, members),
+        communities=CommunityService(communities, companies, members),
+        posts=PostService(posts, communities, companies, friends, members),
+        companies=CompanyService(companies, posts, members),
     )
 
 

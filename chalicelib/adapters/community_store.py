@@ -1,0 +1,173 @@
+"""DynamoDB store of communities and their memberships.
+
+``member_count`` lives on the community item and changes only in the same transaction that
+writes or deletes the membership item (conditionally), so it is exact under any concurrency:
+a join that loses a race is retried, a repeated join or leave changes nothing.
+
+Why not a sharded counter: the count is also the sort key of the ``sort=members`` indexes,
+and an index can only sort by an attribute of the item. Joins are human-paced: even a
+community with tens of thousands of members gains them over months, far below the
+~1,000 writes/s a single item sustains, and posting and commenting never touch the community
+item. If one community ever needed more, the move is: membership + a sharded
+``Counters`` shard in the transaction, and a periodic roll-up of the sum into the sort key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamodb import Counters, Store
+from chalicelib.adapters.tables import CommunityItem, CommunityMemberItem
+from chalicelib.communities.models import Community, Membership
+
+LISTING = "all"
+
+
+def _community(item: CommunityItem) -> Community:
+    return Community(
+        id=item.community_id,
+        name=item.name,
+        description=item.description,
+        category=item.category,
+        owner_id=item.owner_id,
+        owner_handle=item.owner_handle,
+        company_id=item.company_id,
+        company_name=item.company_name,
+        member_count=int(item.member_count),
+        created_at=item.created_at,
+        version=int(item.version),
+    )
+
+
+def _membership(item: CommunityMemberItem) -> Membership:
+    return Membership(
+        community_id=item.community_id,
+        member_id=item.member_id,
+        handle=item.handle,
+        role=item.role,  # type: ignore[arg-type]
+        joined_at=item.joined_at,
+    )
+
+
+def _membership_item(m: Membership) -> CommunityMemberItem:
+    return CommunityMemberItem(
+        m.community_id, m.member_id, handle=m.handle, role=m.role, joined_at=m.joined_at, version=1
+    )
+
+
+class CommunityStore(Store):
+    """Communities, memberships and the exact member counts."""
+
+    def create(self, community: Community, owner: Membership) -> None:
+        """Store a community with its owner as first member, and count it."""
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(
+                CommunityItem(
+                    community.id,
+                    name=community.name,
+                    description=community.description,
+                    category=community.category,
+                    listing=LISTING,
+                    owner_id=community.owner_id,
+                    owner_handle=community.owner_handle,
+                    company_id=community.company_id,
+                    company_name=community.company_name,
+                    member_count=1,
+                    created_at=community.created_at,
+                    version=1,
+                ),
+                condition=CommunityItem.community_id.does_not_exist(),
+            )
+            tx.save(_membership_item(owner), condition=CommunityMemberItem.member_id.does_not_exist())
+            self.counters.add(tx, Counters.COMMUNITIES, 1)
+
+        reasons = self._transact(write)
+        if reasons is not None:
+            raise RuntimeError(f"community id collision: {reasons}")
+
+    def get(self, community_id: str) -> Community | None:
+        try:
+            return _community(CommunityItem.get(community_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def browse(
+        self, category: str | None, sort: str, limit: int, cursor: str | None
+    ) -> tuple[list[Community], str | None]:
+        """Communities, biggest or newest first, in one category or all."""
+        range_key = "member_count" if sort == "members" else "created_at"
+        index: Any
+        if category:
+            index = CommunityItem.by_category_members if sort == "members" else CommunityItem.by_category_new
+            partition = {"category": category}
+        else:
+            index = CommunityItem.by_members if sort == "members" else CommunityItem.by_new
+            partition = {"listing": LISTING}
+        ((hash_name, hash_value),) = partition.items()
+        start = self._start(cursor, ("community_id", hash_name, range_key), **partition)
+        results = index.query(
+            hash_value, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        )
+        return self._page(results, _community)
+
+    def membership(self, community_id: str, member_id: str) -> Membership | None:
+        try:
+            return _membership(CommunityMemberItem.get(community_id, member_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def join(self, membership: Membership) -> bool:
+        """Add a member and count them; False if already a member (or the community is gone)."""
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(_membership_item(membership), condition=CommunityMemberItem.member_id.does_not_exist())
+            tx.update(
+                CommunityItem(membership.community_id),
+                actions=[CommunityItem.member_count.add(1), CommunityItem.version.add(1)],
+                condition=CommunityItem.community_id.exists(),
+                add_version_condition=False,
+            )
+
+        return self._transact(write) is None
+
+    def leave(self, community_id: str, member_id: str) -> bool:
+        """Remove a non-owner member and uncount them; False if they were not a member."""
+
+        def write(tx: TransactWrite) -> None:
+            tx.delete(
+                CommunityMemberItem(community_id, member_id),
+                condition=CommunityMemberItem.member_id.exists() & (CommunityMemberItem.role != "owner"),
+                add_version_condition=False,
+            )
+            tx.update(
+                CommunityItem(community_id),
+                actions=[CommunityItem.member_count.add(-1), CommunityItem.version.add(1)],
+                condition=CommunityItem.community_id.exists(),
+                add_version_condition=False,
+            )
+
+        return self._transact(write) is None
+
+    def members(self, community_id: str, limit: int, cursor: str | None) -> tuple[list[Membership], str | None]:
+        start = self._start(cursor, ("community_id", "member_id"), community_id=community_id)
+        results = CommunityMemberItem.query(community_id, limit=limit, page_size=limit, last_evaluated_key=start)
+        return self._page(results, _membership)
+
+    def set_role(self, community_id: str, member_id: str, role: str) -> Membership | None:
+        """Make a member moderator or plain member (never touches the owner); None if not a member."""
+        item = CommunityMemberItem(community_id, member_id)
+        try:
+            item.update(
+                actions=[CommunityMemberItem.role.set(role), CommunityMemberItem.version.add(1)],
+                condition=CommunityMemberItem.member_id.exists() & (CommunityMemberItem.role != "owner"),
+                add_version_condition=False,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return _membership(item)

@@ -1,0 +1,62 @@
+"""DynamoDB store of verified companies and their staff."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.adapters.dynamodb import Store
+from chalicelib.adapters.tables import CompanyItem, StaffItem
+from chalicelib.companies.models import Company, Staff
+
+
+def _company(item: CompanyItem) -> Company:
+    return Company(id=item.company_id, name=item.name, website=item.website, created_at=item.created_at)
+
+
+def _staff(item: StaffItem) -> Staff:
+    return Staff(
+        company_id=item.company_id,
+        member_id=item.member_id,
+        handle=item.handle,
+        role=item.role,  # type: ignore[arg-type]
+        since=item.since,
+    )
+
+
+class CompanyStore(Store):
+    """Companies and who works for them (looked up per request, never trusted from a token)."""
+
+    def create(self, company: Company) -> None:
+        CompanyItem(
+            company.id, name=company.name, website=company.website, created_at=company.created_at, version=1
+        ).save(condition=CompanyItem.company_id.does_not_exist())
+
+    def get(self, company_id: str) -> Company | None:
+        try:
+            return _company(CompanyItem.get(company_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def staff(self, company_id: str, member_id: str) -> Staff | None:
+        """The member's role at the company, or None."""
+        try:
+            return _staff(StaffItem.get(company_id, member_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def put_staff(self, staff: Staff) -> Staff:
+        """Name a member staff with ``role``, or change their role."""
+        item = StaffItem(staff.company_id, staff.member_id)
+        item.update(
+            actions=[
+                StaffItem.handle.set(staff.handle),
+                StaffItem.role.set(staff.role),
+                StaffItem.since.set(StaffItem.since | staff.since),
+                StaffItem.version.add(1),
+            ],
+            add_version_condition=False,
+        )
+        return _staff(item)
+
+    def remove_staff(self, company_id: str, member_id: str) -> None:
+        StaffItem(company_id, member_id).delete(add_version_condition=False)

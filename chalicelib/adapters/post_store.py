@@ -1,0 +1,290 @@
+"""DynamoDB store of posts (topics, inquiries, diary entries) and their comments.
+
+Every list is a Query: a community's topics on ``by_community``, a diary on the sparse
+``diary_*`` index for the reader's audience, a company's inquiries per status on
+``inquiries_by_status``, comments on the comments table's own key. Comment counts and the
+per-company inquiry status counts change in the same transaction as the item they count.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import errors
+from chalicelib.adapters.dynamodb import Counters, Store
+from chalicelib.adapters.tables import CommentItem, PostItem
+from chalicelib.posts.models import Comment, Post
+
+DIARY_INDEXES = {
+    "all": ("diary_all", PostItem.diary_all_index),
+    "friends": ("diary_friends", PostItem.diary_friends_index),
+    "members": ("diary_members", PostItem.diary_members_index),
+}
+
+
+def inquiry_counter(company_id: str, status: str) -> str:
+    """The name of the counter of a company's inquiries in ``status``."""
+    return f"company.{company_id}.inquiries.{status}"
+
+
+def _inbox_key(company_id: str, status: str) -> str:
+    """The partition of a company's inquiries in one status."""
+    return f"{company_id}#{status}"
+
+
+def _diary_keys(post: Post) -> dict[str, str | None]:
+    """The sparse diary index keys: the author id where the audience may read the entry."""
+    if post.kind != "diary":
+        return {"diary_all": None, "diary_friends": None, "diary_members": None}
+    return {
+        "diary_all": post.author_id,
+        "diary_friends": post.author_id if post.visibility in ("members", "friends") else None,
+        "diary_members": post.author_id if post.visibility == "members" else None,
+    }
+
+
+def _post(item: PostItem) -> Post:
+    return Post(
+        id=item.post_id,
+        kind=item.kind,  # type: ignore[arg-type]
+        author_id=item.author_id,
+        author_handle=item.author_handle,
+        title=item.title,
+        body=item.body,
+        visibility=item.visibility,  # type: ignore[arg-type]
+        community_id=item.community_id,
+        community_name=item.community_name,
+        company_id=item.company_id,
+        status=item.status,  # type: ignore[arg-type]
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        comment_count=int(item.comment_count),
+        first_response_s=None if item.first_response_s is None else int(item.first_response_s),
+        first_response_at=item.first_response_at,
+        accepted_comment_id=item.accepted_comment_id,
+        version=int(item.version),
+    )
+
+
+def _comment(item: CommentItem) -> Comment:
+    return Comment(
+        post_id=item.post_id,
+        id=item.comment_id,
+        author_id=item.author_id,
+        author_handle=item.author_handle,
+        body=item.body,
+        official=bool(item.official),
+        created_at=item.created_at,
+    )
+
+
+class PostStore(Store):
+    """Posts, comments and the counts that go with them."""
+
+    def create(self, post: Post) -> None:
+        """Store a new post and count it (and, for an inquiry, count it open)."""
+
+        diary = _diary_keys(post)
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(
+                PostItem(
+                    post.id,
+                    kind=post.kind,
+                    author_id=post.author_id,
+                    author_handle=post.author_handle,
+                    title=post.title,
+                    body=post.body,
+                    visibility=post.visibility,
+                    community_id=post.community_id,
+                    community_name=post.community_name,
+                    company_id=post.company_id,
+                    status=post.status,
+                    inbox_key=_inbox_key(post.company_id, post.status) if post.company_id and post.status else None,
+                    comment_count=0,
+                    created_at=post.created_at,
+                    updated_at=post.updated_at,
+                    version=1,
+                    diary_all=diary["diary_all"],
+                    diary_friends=diary["diary_friends"],
+                    diary_members=diary["diary_members"],
+                ),
+                condition=PostItem.post_id.does_not_exist(),
+            )
+            self.counters.add(tx, Counters.POSTS, 1)
+            if post.kind == "inquiry" and post.company_id and post.status:
+                self.counters.add(tx, inquiry_counter(post.company_id, post.status), 1)
+
+        if self._transact(write) is not None:
+            raise RuntimeError("post id collision")
+
+    def get(self, post_id: str) -> Post | None:
+        try:
+            return _post(PostItem.get(post_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def list_community(self, community_id: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
+        """A community's posts, newest first."""
+        start = self._start(cursor, ("post_id", "community_id", "created_at"), community_id=community_id)
+        results = PostItem.by_community.query(
+            community_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        )
+        return self._page(results, _post)
+
+    def list_diary(
+        self, author_id: str, audience: str, limit: int, cursor: str | None
+    ) -> tuple[list[Post], str | None]:
+        """An author's diary entries that ``audience`` (all, friends, members) may read, newest first."""
+        key, index = DIARY_INDEXES[audience]
+        start = self._start(cursor, ("post_id", key, "created_at"), **{key: author_id})
+        results = index.query(
+            author_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        )
+        return self._page(results, _post)
+
+    def update(self, post: Post, changes: dict[str, Any], now: datetime) -> Post:
+        """Apply ``changes`` (title, body, visibility) if nobody changed the post since it was read."""
+        item = PostItem(post.id)
+        actions: list[Action] = [getattr(PostItem, k).set(v) for k, v in changes.items()]
+        if "visibility" in changes:
+            edited = dataclasses.replace(post, visibility=changes["visibility"])
+            for name, value in _diary_keys(edited).items():
+                attr = getattr(PostItem, name)
+                actions.append(attr.set(value) if value is not None else attr.remove())
+        try:
+            item.update(
+                actions=[*actions, PostItem.updated_at.set(now), PostItem.version.add(1)],
+                condition=PostItem.version == post.version,
+                add_version_condition=False,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise errors.Conflict("The post changed meanwhile; reload and retry.", code="edit_conflict") from None
+            raise
+        return _post(item)
+
+    def delete(self, post: Post) -> bool:
+        """Delete a post as read (same status), uncounting it; False if it changed or is gone."""
+
+        def write(tx: TransactWrite) -> None:
+            condition = PostItem.post_id.exists()
+            if post.status is not None:
+                condition &= PostItem.status == post.status
+            tx.delete(PostItem(post.id), condition=condition, add_version_condition=False)
+            self.counters.add(tx, Counters.POSTS, -1)
+            if post.kind == "inquiry" and post.company_id and post.status:
+                self.counters.add(tx, inquiry_counter(post.company_id, post.status), -1)
+
+        if self._transact(write) is not None:
+            return False
+        self._delete_comments(post.id)
+        return True
+
+    def _delete_comments(self, post_id: str) -> None:
+        # The post is gone, so no read path reaches these any more; this only frees the space.
+        keys = [c.comment_id for c in CommentItem.query(post_id, attributes_to_get=["comment_id"])]
+        with CommentItem.batch_write() as batch:
+            for comment_id in keys:
+                batch.delete(CommentItem(post_id, comment_id))
+
+    def add_comment(self, post: Post, comment: Comment, answers: bool) -> bool:
+        """Store a comment and count it; with ``answers`` it is the first official answer of an open inquiry.
+
+        False when the post is gone or (with ``answers``) no longer open: re-read and decide again.
+        """
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(
+                CommentItem(
+                    comment.post_id,
+                    comment.id,
+                    author_id=comment.author_id,
+                    author_handle=comment.author_handle,
+                    body=comment.body,
+                    official=comment.official,
+                    created_at=comment.created_at,
+                    version=1,
+                ),
+                condition=CommentItem.comment_id.does_not_exist(),
+            )
+            actions: list[Action] = [PostItem.comment_count.add(1), PostItem.version.add(1)]
+            condition = PostItem.post_id.exists()
+            if answers and post.company_id:
+                first_response_s = max(0, int((comment.created_at - post.created_at).total_seconds()))
+                actions += [
+                    PostItem.status.set("answered"),
+                    PostItem.inbox_key.set(_inbox_key(post.company_id, "answered")),
+                    PostItem.first_response_at.set(comment.created_at),
+                    PostItem.first_response_s.set(first_response_s),
+                    PostItem.responded_company_id.set(post.company_id),
+                ]
+                condition &= PostItem.status == "open"
+                self.counters.add(tx, inquiry_counter(post.company_id, "open"), -1)
+                self.counters.add(tx, inquiry_counter(post.company_id, "answered"), 1)
+            tx.update(PostItem(post.id), actions=actions, condition=condition, add_version_condition=False)
+
+        return self._transact(write) is None
+
+    def get_comment(self, post_id: str, comment_id: str) -> Comment | None:
+        try:
+            return _comment(CommentItem.get(post_id, comment_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def list_comments(self, post_id: str, limit: int, cursor: str | None) -> tuple[list[Comment], str | None]:
+        """A post's comments, oldest first."""
+        start = self._start(cursor, ("post_id", "comment_id"), post_id=post_id)
+        results = CommentItem.query(post_id, limit=limit, page_size=limit, last_evaluated_key=start)
+        return self._page(results, _comment)
+
+    def resolve(self, post: Post, comment_id: str) -> bool:
+        """Mark an inquiry resolved by ``comment_id`` if its status is still as read."""
+        if not (post.company_id and post.status):
+            return False
+        company_id, status = post.company_id, post.status
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(
+                PostItem(post.id),
+                actions=[
+                    PostItem.status.set("resolved"),
+                    PostItem.inbox_key.set(_inbox_key(company_id, "resolved")),
+                    PostItem.accepted_comment_id.set(comment_id),
+                    PostItem.version.add(1),
+                ],
+                condition=PostItem.post_id.exists() & (PostItem.status == status),
+                add_version_condition=False,
+            )
+            self.counters.add(tx, inquiry_counter(company_id, status), -1)
+            self.counters.add(tx, inquiry_counter(company_id, "resolved"), 1)
+
+        return self._transact(write) is None
+
+    def inquiries(self, company_id: str, status: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
+        """A company's inquiries in ``status``, oldest first."""
+        key = f"{company_id}#{status}"
+        start = self._start(cursor, ("post_id", "inbox_key", "created_at"), inbox_key=key)
+        results = PostItem.inquiries_by_status.query(key, limit=limit, page_size=limit, last_evaluated_key=start)
+        return self._page(results, _post)
+
+    def inquiry_counts(self, company_id: str) -> dict[str, int]:
+        names = {s: inquiry_counter(company_id, s) for s in ("open", "answered", "resolved")}
+        totals = self.counters.read(names.values())
+        return {s: totals[n] for s, n in names.items()}
+
+    def first_response_times(self, company_id: str) -> list[int]:
+        """Every first-response duration of the company's inquiries, ascending (keys-only index)."""
+        return [
+            int(item.first_response_s) for item in PostItem.inquiries_by_response_time.query(company_id, page_size=1000)
+        ]
+
+    def count_open_since(self, company_id: str, before: datetime) -> int:
+        """How many inquiries opened before ``before`` are still waiting for an answer."""
+        return int(PostItem.inquiries_by_status.count(f"{company_id}#open", PostItem.created_at < before))

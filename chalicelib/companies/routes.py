@@ -1,0 +1,86 @@
+"""Routes of companies: registration, staff, the inquiry inbox and public metrics."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.adapters.wiring import services
+from chalicelib.companies.models import CompanyCreate, CompanyOut, InboxEntry, InboxQuery, Metrics, StaffOut, StaffPut
+from chalicelib.http import Api
+from chalicelib.members.models import Caller
+from chalicelib.pagination import Page
+from chalicelib.posts.models import PostOut
+
+bp = Blueprint(__name__)
+api = Api(bp, "companies")
+
+
+@api.route(
+    "/companies",
+    "POST",
+    summary="Register a verified company (admin).",
+    status=201,
+    body=CompanyCreate,
+    response=CompanyOut,
+    errors_=(400, 403),
+)
+def create_company(caller: Caller, body: CompanyCreate) -> CompanyOut:
+    return CompanyOut.of(services().companies.create(caller, body))
+
+
+@api.route("/companies/{company_id}", "GET", summary="A verified company.", response=CompanyOut, errors_=(404,))
+def get_company(caller: Caller, company_id: str) -> CompanyOut:
+    return CompanyOut.of(services().companies.get(company_id))
+
+
+@api.route(
+    "/companies/{company_id}/staff/{handle}",
+    "PUT",
+    summary="Name a member staff or change their role (admin or the company's owner).",
+    body=StaffPut,
+    response=StaffOut,
+    errors_=(400, 403, 404),
+)
+def put_staff(caller: Caller, company_id: str, handle: str, body: StaffPut) -> StaffOut:
+    staff, display_name = services().companies.put_staff(caller, company_id, handle, body.role)
+    return StaffOut(handle=staff.handle, display_name=display_name, role=staff.role, since=staff.since)
+
+
+@api.route(
+    "/companies/{company_id}/staff/{handle}",
+    "DELETE",
+    summary="Remove a member from the staff (admin or the company's owner).",
+    status=204,
+    errors_=(403, 404),
+)
+def remove_staff(caller: Caller, company_id: str, handle: str) -> None:
+    services().companies.remove_staff(caller, company_id, handle)
+
+
+@api.route(
+    "/companies/{company_id}/inbox",
+    "GET",
+    summary="Inquiries by status (default open), oldest first, with waiting seconds (staff).",
+    query=InboxQuery,
+    response=Page[InboxEntry],
+    errors_=(403, 404),
+)
+def inbox(caller: Caller, company_id: str, query: InboxQuery) -> Page[InboxEntry]:
+    svc = services()
+    entries, cursor = svc.companies.inbox(caller, company_id, query.status, query.limit, query.cursor)
+    authors = svc.posts.authors([p for p, _ in entries])
+    return Page[InboxEntry](
+        items=[InboxEntry(inquiry=PostOut.of(p, authors[p.author_id]), waiting_s=w) for p, w in entries],
+        next_cursor=cursor,
+    )
+
+
+@api.route(
+    "/companies/{company_id}/metrics",
+    "GET",
+    summary="A company's public response record.",
+    response=Metrics,
+    errors_=(404,),
+)
+def metrics(caller: Caller, company_id: str) -> Metrics:
+    return services().companies.metrics(company_id)

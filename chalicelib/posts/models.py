@@ -1,0 +1,136 @@
+"""Posts (community topics, inquiries, diary entries) and comments: domain types and edge shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints, model_validator
+
+from chalicelib.communities.models import Id, MemberRef
+from chalicelib.members.models import Strict
+
+PostKind = Literal["topic", "inquiry", "diary"]
+Visibility = Literal["members", "friends", "private"]
+InquiryStatus = Literal["open", "answered", "resolved"]
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=5_000)]
+
+
+@dataclass
+class Post:
+    """Any post. An ``inquiry`` is a member's topic in an official community and has a ``status``."""
+
+    id: str
+    kind: PostKind
+    author_id: str
+    author_handle: str
+    title: str
+    body: str
+    visibility: Visibility
+    community_id: str | None
+    community_name: str | None
+    company_id: str | None
+    status: InquiryStatus | None
+    created_at: datetime
+    updated_at: datetime
+    comment_count: int = 0
+    first_response_s: int | None = None
+    first_response_at: datetime | None = None
+    accepted_comment_id: str | None = None
+    version: int = 0
+
+
+@dataclass
+class Comment:
+    """A comment; ``official`` when written by staff of the company that owns the community."""
+
+    post_id: str
+    id: str
+    author_id: str
+    author_handle: str
+    body: str
+    official: bool
+    created_at: datetime
+
+
+class PostCreate(Strict):
+    title: Title
+    body: Body
+
+
+class DiaryCreate(PostCreate):
+    visibility: Visibility = "members"
+
+
+class PostUpdate(Strict):
+    title: Title | None = None
+    body: Body | None = None
+    visibility: Visibility | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> PostUpdate:
+        if self.title is None and self.body is None and self.visibility is None:
+            raise ValueError("give title, body or visibility")
+        return self
+
+
+class CommentCreate(Strict):
+    body: CommentBody
+
+
+class ResolveRequest(Strict):
+    comment_id: Id
+
+
+class CommunityRef(BaseModel):
+    id: str
+    name: str
+
+
+class PostOut(BaseModel):
+    id: str
+    kind: PostKind
+    title: str
+    body: str
+    author: MemberRef
+    community: CommunityRef | None
+    visibility: Visibility
+    status: InquiryStatus | None
+    comment_count: int
+    accepted_comment_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, p: Post, author: MemberRef) -> PostOut:
+        return cls(
+            id=p.id,
+            kind=p.kind,
+            title=p.title,
+            body=p.body,
+            author=author,
+            community=CommunityRef(id=p.community_id, name=p.community_name or "") if p.community_id else None,
+            visibility=p.visibility,
+            status=p.status,
+            comment_count=p.comment_count,
+            accepted_comment_id=p.accepted_comment_id,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
+
+
+class CommentOut(BaseModel):
+    id: str
+    post_id: str
+    body: str
+    author: MemberRef
+    official: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, c: Comment, author: MemberRef) -> CommentOut:
+        return cls(id=c.id, post_id=c.post_id, body=c.body, author=author, official=c.official, created_at=c.created_at)

@@ -1,0 +1,153 @@
+"""Routes of posts: community topics, diary entries, /posts/{id}, comments and resolving inquiries."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.adapters.wiring import services
+from chalicelib.http import Api
+from chalicelib.members.models import Caller
+from chalicelib.pagination import Page, PageQuery
+from chalicelib.posts.models import (
+    Comment,
+    CommentCreate,
+    CommentOut,
+    DiaryCreate,
+    Post,
+    PostCreate,
+    PostOut,
+    PostUpdate,
+    ResolveRequest,
+)
+
+bp = Blueprint(__name__)
+api = Api(bp, "posts")
+
+
+def _posts(posts: list[Post], cursor: str | None) -> Page[PostOut]:
+    authors = services().posts.authors(posts)
+    return Page[PostOut](items=[PostOut.of(p, authors[p.author_id]) for p in posts], next_cursor=cursor)
+
+
+def _post(post: Post) -> PostOut:
+    return _posts([post], None).items[0]
+
+
+def _comments(comments: list[Comment], cursor: str | None) -> Page[CommentOut]:
+    authors = services().posts.authors(comments)
+    return Page[CommentOut](items=[CommentOut.of(c, authors[c.author_id]) for c in comments], next_cursor=cursor)
+
+
+@api.route(
+    "/communities/{community_id}/posts",
+    "POST",
+    summary="Post a topic (members of the community; in an official community it is an inquiry).",
+    status=201,
+    body=PostCreate,
+    response=PostOut,
+    errors_=(400, 403, 404),
+)
+def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut:
+    return _post(services().posts.create_topic(caller, community_id, body))
+
+
+@api.route(
+    "/communities/{community_id}/posts",
+    "GET",
+    summary="A community's posts, newest first.",
+    query=PageQuery,
+    response=Page[PostOut],
+    errors_=(404,),
+)
+def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[PostOut]:
+    return _posts(*services().posts.list_community(caller, community_id, query.limit, query.cursor))
+
+
+@api.route(
+    "/diary",
+    "POST",
+    summary="Write a diary entry for members, friends or yourself.",
+    status=201,
+    body=DiaryCreate,
+    response=PostOut,
+    errors_=(400,),
+)
+def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
+    return _post(services().posts.create_diary(caller, body))
+
+
+@api.route(
+    "/members/{handle}/diary",
+    "GET",
+    summary="A member's diary entries that you may read, newest first.",
+    query=PageQuery,
+    response=Page[PostOut],
+    errors_=(404,),
+)
+def list_diary(caller: Caller, handle: str, query: PageQuery) -> Page[PostOut]:
+    return _posts(*services().posts.list_diary(caller, handle, query.limit, query.cursor))
+
+
+@api.route("/posts/{post_id}", "GET", summary="A post you may read.", response=PostOut, errors_=(404,))
+def get_post(caller: Caller, post_id: str) -> PostOut:
+    return _post(services().posts.get(caller, post_id))
+
+
+@api.route(
+    "/posts/{post_id}",
+    "PATCH",
+    summary="Edit your post (visibility: diary entries only).",
+    body=PostUpdate,
+    response=PostOut,
+    errors_=(400, 403, 404, 409),
+)
+def update_post(caller: Caller, post_id: str, body: PostUpdate) -> PostOut:
+    return _post(services().posts.update(caller, post_id, body))
+
+
+@api.route(
+    "/posts/{post_id}",
+    "DELETE",
+    summary="Delete a post (author, community owner or moderator, admin).",
+    status=204,
+    errors_=(403, 404, 409),
+)
+def delete_post(caller: Caller, post_id: str) -> None:
+    services().posts.delete(caller, post_id)
+
+
+@api.route(
+    "/posts/{post_id}/comments",
+    "POST",
+    summary="Comment on a post you may read (company staff answer officially).",
+    status=201,
+    body=CommentCreate,
+    response=CommentOut,
+    errors_=(400, 404, 409),
+)
+def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> CommentOut:
+    return _comments([services().posts.comment(caller, post_id, body)], None).items[0]
+
+
+@api.route(
+    "/posts/{post_id}/comments",
+    "GET",
+    summary="A post's comments, oldest first.",
+    query=PageQuery,
+    response=Page[CommentOut],
+    errors_=(404,),
+)
+def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[CommentOut]:
+    return _comments(*services().posts.comments(caller, post_id, query.limit, query.cursor))
+
+
+@api.route(
+    "/posts/{post_id}/resolve",
+    "POST",
+    summary="Accept a comment as the answer to an inquiry (its author or the company's staff).",
+    body=ResolveRequest,
+    response=PostOut,
+    errors_=(400, 403, 404, 409),
+)
+def resolve_inquiry(caller: Caller, post_id: str, body: ResolveRequest) -> PostOut:
+    return _post(services().posts.resolve(caller, post_id, body.comment_id))

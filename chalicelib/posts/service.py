@@ -1,0 +1,224 @@
+"""Use cases of posts: community topics and inquiries, diary entries, comments, answers.
+
+Reading rules in one place (:meth:`PostService.readable`): community posts are for every
+member; a diary entry is for every member, the author's friends, or the author alone. A post
+the caller may not read is a 404 on every path, exactly like a post that does not exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import errors
+from chalicelib.communities.models import MemberRef
+from chalicelib.communities.service import member_refs
+from chalicelib.members.models import Caller
+from chalicelib.members.service import Clock, utcnow
+from chalicelib.posts.models import Comment, CommentCreate, DiaryCreate, Post, PostCreate, PostUpdate
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.community_store import CommunityStore
+    from chalicelib.adapters.company_store import CompanyStore
+    from chalicelib.adapters.dynamodb import FriendStore, MemberStore
+    from chalicelib.adapters.post_store import PostStore
+
+RACE_ATTEMPTS = 5
+
+
+def sortable_id() -> str:
+    """An opaque id that sorts by creation time (milliseconds, then 64 random bits)."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(8)}"
+
+
+class PostService:
+    """Who may post, read, edit, delete, comment on and resolve what."""
+
+    def __init__(
+        self,
+        posts: PostStore,
+        communities: CommunityStore,
+        companies: CompanyStore,
+        friends: FriendStore,
+        members: MemberStore,
+        clock: Clock = utcnow,
+    ):
+        self.posts = posts
+        self.communities = communities
+        self.companies = companies
+        self.friends = friends
+        self.members = members
+        self.clock = clock
+
+    def authors(self, items: list[Any]) -> dict[str, MemberRef]:
+        """Display names of the authors of posts or comments."""
+        return member_refs(self.members, (i.author_id for i in items))
+
+    def _is_friend(self, caller: Caller, member_id: str) -> bool:
+        link = self.friends.get(caller.member_id, member_id)
+        return link is not None and link.state == "friends"
+
+    def readable(self, caller: Caller, post: Post) -> bool:
+        if post.visibility == "members" or post.author_id == caller.member_id:
+            return True
+        return post.visibility == "friends" and self._is_friend(caller, post.author_id)
+
+    def get(self, caller: Caller, post_id: str) -> Post:
+        """A post the caller may read; anything else is NotFound."""
+        post = self.posts.get(post_id)
+        if post is None or not self.readable(caller, post):
+            raise errors.NotFound("No such post.")
+        return post
+
+    def create_topic(self, caller: Caller, community_id: str, req: PostCreate) -> Post:
+        """A topic by a community member; a non-staff member's topic in an official community is an inquiry."""
+        community = self.communities.get(community_id)
+        if community is None:
+            raise errors.NotFound("No such community.")
+        if self.communities.membership(community_id, caller.member_id) is None:
+            raise errors.Forbidden("Join the community to post in it.", code="not_a_member")
+        inquiry = community.company_id is not None and (
+            self.companies.staff(community.company_id, caller.member_id) is None
+        )
+        now = self.clock()
+        post = Post(
+            id=uuid.uuid4().hex,
+            kind="inquiry" if inquiry else "topic",
+            author_id=caller.member_id,
+            author_handle=caller.handle,
+            title=req.title,
+            body=req.body,
+            visibility="members",
+            community_id=community.id,
+            community_name=community.name,
+            company_id=community.company_id,
+            status="open" if inquiry else None,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        self.posts.create(post)
+        return post
+
+    def list_community(
+        self, caller: Caller, community_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[Post], str | None]:
+        if self.communities.get(community_id) is None:
+            raise errors.NotFound("No such community.")
+        return self.posts.list_community(community_id, limit, cursor)
+
+    def create_diary(self, caller: Caller, req: DiaryCreate) -> Post:
+        now = self.clock()
+        post = Post(
+            id=uuid.uuid4().hex,
+            kind="diary",
+            author_id=caller.member_id,
+            author_handle=caller.handle,
+            title=req.title,
+            body=req.body,
+            visibility=req.visibility,
+            community_id=None,
+            community_name=None,
+            company_id=None,
+            status=None,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        self.posts.create(post)
+        return post
+
+    def list_diary(self, caller: Caller, handle: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
+        """The entries of ``handle`` that the caller may read, newest first."""
+        author = self.members.get_by_handle(handle)
+        if author is None or not author.active:
+            raise errors.NotFound("No such member.")
+        if author.id == caller.member_id:
+            audience = "all"
+        elif self._is_friend(caller, author.id):
+            audience = "friends"
+        else:
+            audience = "members"
+        return self.posts.list_diary(author.id, audience, limit, cursor)
+
+    def update(self, caller: Caller, post_id: str, req: PostUpdate) -> Post:
+        """The author edits title, body and (diary entries only) visibility."""
+        post = self.get(caller, post_id)
+        if post.author_id != caller.member_id:
+            raise errors.Forbidden("Only the author can edit a post.", code="not_author")
+        changes = req.model_dump(exclude_none=True)
+        if "visibility" in changes and post.kind != "diary":
+            raise errors.InvalidInput(
+                "Only diary entries have a visibility.",
+                details=[{"path": "visibility", "message": "only diary entries have a visibility", "type": "value"}],
+            )
+        return self.posts.update(post, changes, self.clock())
+
+    def delete(self, caller: Caller, post_id: str) -> None:
+        """The author, the community's owner or moderators, or an admin delete a post."""
+        for _ in range(RACE_ATTEMPTS):
+            post = self.get(caller, post_id)
+            if not self._may_delete(caller, post):
+                raise errors.Forbidden("You cannot delete this post.", code="not_allowed")
+            if self.posts.delete(post):
+                return
+        raise errors.Conflict("The post changed meanwhile; retry.", code="edit_conflict")
+
+    def _may_delete(self, caller: Caller, post: Post) -> bool:
+        if post.author_id == caller.member_id or caller.is_admin:
+            return True
+        if post.community_id is None:
+            return False
+        membership = self.communities.membership(post.community_id, caller.member_id)
+        return membership is not None and membership.moderates
+
+    def comment(self, caller: Caller, post_id: str, req: CommentCreate) -> Comment:
+        """Comment on a readable post; company staff answer officially, the first answer marks it answered."""
+        for _ in range(RACE_ATTEMPTS):
+            post = self.get(caller, post_id)
+            official = post.company_id is not None and (
+                self.companies.staff(post.company_id, caller.member_id) is not None
+            )
+            comment = Comment(
+                post_id=post.id,
+                id=sortable_id(),
+                author_id=caller.member_id,
+                author_handle=caller.handle,
+                body=req.body,
+                official=official,
+                created_at=self.clock(),
+            )
+            answers = official and post.kind == "inquiry" and post.status == "open"
+            if self.posts.add_comment(post, comment, answers):
+                return comment
+        raise errors.Conflict("The post changed meanwhile; retry.", code="edit_conflict")
+
+    def comments(
+        self, caller: Caller, post_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[Comment], str | None]:
+        self.get(caller, post_id)
+        return self.posts.list_comments(post_id, limit, cursor)
+
+    def resolve(self, caller: Caller, post_id: str, comment_id: str) -> Post:
+        """The inquiry's author or the company's staff accept a comment as the answer."""
+        for _ in range(RACE_ATTEMPTS):
+            post = self.get(caller, post_id)
+            if post.kind != "inquiry" or post.company_id is None:
+                raise errors.InvalidInput("Only inquiries can be resolved.", code="not_an_inquiry")
+            is_staff = self.companies.staff(post.company_id, caller.member_id) is not None
+            if post.author_id != caller.member_id and not is_staff:
+                raise errors.Forbidden("Only the inquiry's author or the company's staff resolve it.")
+            if self.posts.get_comment(post.id, comment_id) is None:
+                raise errors.InvalidInput(
+                    "No such comment on this inquiry.",
+                    details=[{"path": "comment_id", "message": "no such comment on this inquiry", "type": "value"}],
+                )
+            if post.status == "resolved":
+                if post.accepted_comment_id == comment_id:
+                    return post
+                raise errors.Conflict("This inquiry is already resolved.", code="already_resolved")
+            if self.posts.resolve(post, comment_id):
+                return self.get(caller, post_id)
+        raise errors.Conflict("The inquiry changed meanwhile; retry.", code="edit_conflict")

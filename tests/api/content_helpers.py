@@ -1,0 +1,62 @@
+"""Small helpers shared by the community, post, diary and company tests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from chalicelib.members.models import Caller
+
+
+def create_community(api: Any, member: Any, name: str = "ニンテンドーDS好き集まれ", **extra: Any) -> dict[str, Any]:
+    body = {"name": name, "description": "DSの話をしよう！", "category": "games", **extra}
+    res = api.call("POST", "/communities", body, token=member.token)
+    assert res.status_code == 201, res.body
+    return dict(res.json_body)
+
+
+def join(api: Any, member: Any, community_id: str) -> dict[str, Any]:
+    res = api.call("PUT", f"/communities/{community_id}/membership", token=member.token)
+    assert res.status_code == 200, res.body
+    return dict(res.json_body)
+
+
+def post_topic(api: Any, member: Any, community_id: str, title: str = "おすすめのソフトは？") -> dict[str, Any]:
+    body = {"title": title, "body": "脳トレとマリオカート、どっちが好き？"}
+    res = api.call("POST", f"/communities/{community_id}/posts", body, token=member.token)
+    assert res.status_code == 201, res.body
+    return dict(res.json_body)
+
+
+def write_diary(api: Any, member: Any, visibility: str, title: str = "今日の日記") -> dict[str, Any]:
+    body = {"title": title, "body": "渋谷で友達とラーメンを食べた。", "visibility": visibility}
+    res = api.call("POST", "/diary", body, token=member.token)
+    assert res.status_code == 201, res.body
+    return dict(res.json_body)
+
+
+def comment(api: Any, member: Any, post_id: str, body: str = "いいですね！") -> Any:
+    return api.call("POST", f"/posts/{post_id}/comments", {"body": body}, token=member.token)
+
+
+def create_company(api: Any, admin: Any, name: str = "株式会社キズナゲームス") -> dict[str, Any]:
+    res = api.call("POST", "/companies", {"name": name, "website": "https://games.example.jp"}, token=admin.token)
+    assert res.status_code == 201, res.body
+    return dict(res.json_body)
+
+
+def name_staff(api: Any, actor: Any, company_id: str, member: Any, role: str) -> Any:
+    return api.call("PUT", f"/companies/{company_id}/staff/{member.handle}", {"role": role}, token=actor.token)
+
+
+def ids(page: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in page["items"]]
+
+
+def caller_of(member: Any) -> Caller:
+    return Caller(member.id, member.handle, "test-session", ("member",))
+
+
+def synthetic_caller(i: int) -> Caller:
+    """A distinct caller for service-level load (the service trusts the authenticated caller)."""
+    return Caller(uuid.uuid4().hex, f"load_{i}", "test-session", ("member",))

@@ -1,0 +1,30 @@
+"""The demo world: a new user sees communities, posts, diaries and an official company with an open inquiry."""
+
+from __future__ import annotations
+
+from chalicelib.demo import DEMO_PASSWORD, seed
+
+
+def test_seed_demo_builds_a_small_world_once(api, services, admin):
+    seed(services, admin.handle)
+    assert seed(services, admin.handle) == "demo world already present"
+    token = api.call("POST", "/auth/login", {"handle": "taro", "password": DEMO_PASSWORD}).json_body["token"]
+
+    games = api.call("GET", "/communities?category=games&sort=members&limit=100", token=token).json_body["items"]
+    names = {c["name"]: c for c in games}
+    assert names["ニンテンドーDS好き集まれ！"]["member_count"] == 3
+    official = names["キズナゲームス公式サポート"]
+    assert official["official"] and official["company"]["name"] == "キズナゲームス株式会社"
+
+    ds_posts = api.call("GET", f"/communities/{names['ニンテンドーDS好き集まれ！']['id']}/posts", token=token)
+    assert {p["title"] for p in ds_posts.json_body["items"]} >= {"おすすめのDSソフトを教えてください"}
+    inquiries = api.call("GET", f"/communities/{official['id']}/posts", token=token).json_body["items"]
+    assert {(p["title"], p["status"]) for p in inquiries} == {
+        ("セーブデータが消えてしまいました", "open"),
+        ("予約特典について", "resolved"),
+    }
+    metrics = api.call("GET", f"/companies/{official['company']['id']}/metrics", token=token).json_body
+    assert (metrics["open"], metrics["resolved"]) == (1, 1)
+
+    diary = api.call("GET", "/members/hanako/diary", token=token).json_body["items"]
+    assert [d["title"] for d in diary] == ["今日のランチ"]  # taro is not hanako's friend
