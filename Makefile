@@ -37,7 +37,7 @@ typecheck: install
 pytest: install
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+test: lint typecheck pytest package
 
 bench: install
 	$(BIN)/python -m bench

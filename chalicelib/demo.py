@@ -12,7 +12,6 @@ from chalicelib.posts.models import CommentCreate, DiaryCreate, PostCreate
 if TYPE_CHECKING:
     from chalicelib.adapters.wiring import Services
 
-DEMO_PASSWORD = "kizuna-demo-2026"
 DEMO_MEMBERS = [
     ("hanako", "山田花子"),
     ("taro", "佐藤太郎"),
@@ -25,8 +24,8 @@ def _caller(member: Member) -> Caller:
     return Caller(member.id, member.handle, "demo", tuple(member.roles))
 
 
-def seed(svc: Services, admin_handle: str = "admin") -> str:
-    """Create the demo world once (members invited by the admin); returns a one-line summary."""
+def seed(svc: Services, password: str, admin_handle: str = "admin") -> str:
+    """Create the demo world once (members invited by the admin, all with ``password``); returns a summary."""
     if svc.auth.members.get_by_handle(DEMO_MEMBERS[0][0]) is not None:
         return "demo world already present"
     admin = _caller(svc.members.public_profile(admin_handle))
@@ -38,7 +37,7 @@ def seed(svc: Services, admin_handle: str = "admin") -> str:
                 invite_code=invite.code,
                 handle=handle,
                 display_name=name,
-                password=DEMO_PASSWORD,
+                password=password,
                 email=f"{handle}@example.com",
             )
         )
@@ -47,7 +46,7 @@ def seed(svc: Services, admin_handle: str = "admin") -> str:
     _seed_company(svc, admin, m)
     _seed_diaries(svc, m)
     return (
-        f"demo members {', '.join(h for h, _ in DEMO_MEMBERS)} created (password {DEMO_PASSWORD}), "
+        f"demo members {', '.join(h for h, _ in DEMO_MEMBERS)} created (password {password}), "
         "with communities, posts, diaries and an official company community"
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 
 from chalicelib import errors
@@ -56,10 +57,15 @@ def ban(args: argparse.Namespace) -> int:
     return 0
 
 
-def seed_demo(_: argparse.Namespace) -> int:
+def seed_demo(args: argparse.Namespace) -> int:
     from chalicelib.demo import seed
 
-    print(seed(services()))
+    svc = services()
+    if svc.settings.stage != "dev":
+        print("error: seed-demo only runs in the dev stage", file=sys.stderr)
+        return 2
+    password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    print(seed(svc, password, args.admin))
     return 0
 
 
@@ -77,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ban", help="ban a member; their tokens stop working at once")
     p.add_argument("handle")
     p.set_defaults(fn=ban)
-    sub.add_parser("seed-demo", help="create the demo world once").set_defaults(fn=seed_demo)
+    p = sub.add_parser("seed-demo", help="create the demo world once (dev stage; password from DEMO_PASSWORD)")
+    p.add_argument("--admin", default="admin", help="the admin who invites the demo members")
+    p.set_defaults(fn=seed_demo)
     args = parser.parse_args(argv)
     try:
         return int(args.fn(args))

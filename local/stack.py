@@ -190,11 +190,12 @@ def run() -> int:
         env.setdefault("KIZUNA_STAGE", "dev")
         _ops(env, "create-tables")
         admin_handle = os.environ.get("ADMIN_HANDLE") or "admin"
-        password = os.environ.get("ADMIN_PASSWORD") or _default_admin_password()
+        password = os.environ.get("ADMIN_PASSWORD") or _generated_password("admin-password")
         print(_ops(env, "create-admin", admin_handle, stdin=password).strip())
         if not os.environ.get("ADMIN_PASSWORD"):
             print(f"  admin password: {password}  (kept in .local/admin-password)")
-        print(_ops(env, "seed-demo").strip())
+        env["DEMO_PASSWORD"] = _generated_password("demo-password")
+        print(_ops(env, "seed-demo", "--admin", admin_handle).strip())
         invite = _ops(env, "create-invite", admin_handle).strip()
         relay_log = _log_file("relay")
         with relay_log.open("wb") as out:
@@ -229,8 +230,9 @@ def run() -> int:
         stack.stop()
 
 
-def _default_admin_password() -> str:
-    path = STATE / "admin-password"
+def _generated_password(name: str) -> str:
+    """A password generated once and kept in a git-ignored file, so restarts keep it."""
+    path = STATE / name
     if not path.exists():
         STATE.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(12))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from chalicelib.demo import DEMO_PASSWORD, seed
+from chalicelib.demo import seed
+
+DEMO_PASSWORD = "a-demo-password-for-tests"
 
 
 def test_seed_demo_builds_a_small_world_once(api, services, admin):
-    seed(services, admin.handle)
-    assert seed(services, admin.handle) == "demo world already present"
+    seed(services, DEMO_PASSWORD, admin.handle)
+    assert seed(services, DEMO_PASSWORD, admin.handle) == "demo world already present"
     token = api.call("POST", "/auth/login", {"handle": "taro", "password": DEMO_PASSWORD}).json_body["token"]
 
     games = api.call("GET", "/communities?category=games&sort=members&limit=100", token=token).json_body["items"]
