@@ -13,6 +13,7 @@ from chalicelib.invites.routes import bp as invites
 from chalicelib.members.routes import bp as members
 from chalicelib.meta import bp as meta
 from chalicelib.posts.routes import bp as posts
+from chalicelib.search.routes import bp as search
 
 app = Chalice(app_name="kizuna")
 app.register_blueprint(meta)
@@ -22,6 +23,7 @@ app.register_blueprint(friends)
 app.register_blueprint(communities)
 app.register_blueprint(posts)
 app.register_blueprint(companies)
+app.register_blueprint(search)
 
 
 @app.lambda_function(name="stream_handler")

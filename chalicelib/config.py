@@ -38,6 +38,11 @@ class Settings:
         """The physical name of a logical table, e.g. ``members`` -> ``kizuna-dev-members``."""
         return f"{self.table_prefix}{base}"
 
+    @property
+    def search_index(self) -> str:
+        """The search index of this stage, e.g. ``kizuna-dev-content``."""
+        return f"{self.table_prefix}content"
+
 
 def load_settings() -> Settings:
     """Read the settings from ``os.environ`` (no caching)."""

@@ -1,7 +1,8 @@
 """Operator commands: ``python -m chalicelib.ops COMMAND``.
 
 create-tables, create-admin HANDLE (password from stdin or ADMIN_PASSWORD), create-invite HANDLE,
-ban HANDLE, seed-demo. They use the same configuration as the app, so they work against AWS too.
+ban HANDLE, seed-demo, reindex [--recreate], check-index [--repair]. They use the same configuration
+as the app, so they work against AWS too.
 """
 
 from __future__ import annotations
@@ -13,8 +14,14 @@ import sys
 
 from chalicelib import errors
 from chalicelib.adapters import tables
-from chalicelib.adapters.wiring import services
+from chalicelib.adapters.wiring import search_index, services
+from chalicelib.config import settings
 from chalicelib.members.models import Caller
+from chalicelib.search.documents import INDEXED_TABLES, Change, change_of_item
+from chalicelib.search.sync import diff
+
+#: Changes per bulk call of reindex (the adapter cuts each body under 10 MiB as well).
+REINDEX_BATCH = 500
 
 
 def create_tables(_: argparse.Namespace) -> int:
@@ -69,6 +76,65 @@ def seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table_changes(progress: bool) -> list[Change]:
+    """The change that describes each item of the indexed tables, as they are now."""
+    from tqdm import tqdm
+
+    from chalicelib.adapters.table_scan import TableScan
+
+    scan = TableScan(settings())
+    try:
+        changes = []
+        for table, doc_type in INDEXED_TABLES.items():
+            items = scan.items(table)
+            bar = tqdm(items, total=scan.count(table), desc=f"read {table}", unit="item", disable=not progress)
+            changes += [change_of_item(doc_type, item) for item in bar]
+        return changes
+    finally:
+        scan.close()
+
+
+def reindex(args: argparse.Namespace) -> int:
+    """Rebuild the search index from DynamoDB; documents of vanished items are deleted."""
+    from tqdm import tqdm
+
+    index = search_index(settings())
+    if args.recreate:
+        index.recreate()
+    index.ensure()
+    changes = _table_changes(progress=not args.quiet)
+    failed: set[str] = set()
+    with tqdm(total=len(changes), desc="index", unit="doc", disable=args.quiet) as bar:
+        for start in range(0, len(changes), REINDEX_BATCH):
+            chunk = changes[start : start + REINDEX_BATCH]
+            failed |= index.apply(chunk)
+            bar.update(len(chunk))
+    _, repairs = diff(changes, dict(index.versions()))
+    extras = [c for c in repairs if c.document is None]
+    failed |= index.apply(extras)
+    written = sum(1 for c in changes if c.document is not None)
+    print(f"reindexed {written} document(s) into {index.name}; removed {len(extras)}; failed {len(failed)}")
+    return 1 if failed else 0
+
+
+def check_index(args: argparse.Namespace) -> int:
+    """Compare DynamoDB and the search index by id and version; with --repair, fix the index."""
+    index = search_index(settings())
+    changes = _table_changes(progress=False)
+    differences, repairs = diff(changes, dict(index.versions()))
+    for line in differences.lines():
+        print(line)
+    if differences.clean:
+        print(f"{index.name}: no differences")
+        return 0
+    if not args.repair:
+        print(f"{index.name}: {len(differences.lines())} difference(s); run with --repair to fix")
+        return 1
+    failed = index.apply(repairs)
+    print(f"{index.name}: repaired {len(repairs) - len(failed)} of {len(repairs)}")
+    return 1 if failed or differences.ahead else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.ops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("seed-demo", help="create the demo world once (dev stage; password from DEMO_PASSWORD)")
     p.add_argument("--admin", default="admin", help="the admin who invites the demo members")
     p.set_defaults(fn=seed_demo)
+    p = sub.add_parser("reindex", help="rebuild the search index from DynamoDB (with a progress bar)")
+    p.add_argument("--recreate", action="store_true", help="drop and create the index first")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(fn=reindex)
+    p = sub.add_parser("check-index", help="compare DynamoDB and the search index by id and version")
+    p.add_argument("--repair", action="store_true", help="write what is missing or stale, delete what is extra")
+    p.set_defaults(fn=check_index)
     args = parser.parse_args(argv)
     try:
         return int(args.fn(args))

@@ -196,6 +196,8 @@ def run() -> int:
             print(f"  admin password: {password}  (kept in .local/admin-password)")
         env["DEMO_PASSWORD"] = _generated_password("demo-password")
         print(_ops(env, "seed-demo", "--admin", admin_handle).strip())
+        # osmem-server keeps nothing: rebuild the search index from the tables at every start.
+        print(_ops(env, "reindex").strip())
         invite = _ops(env, "create-invite", admin_handle).strip()
         relay_log = _log_file("relay")
         with relay_log.open("wb") as out:

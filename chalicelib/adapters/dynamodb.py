@@ -6,6 +6,7 @@ members) are single TransactWrite calls, so a request that fails midway leaves n
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Iterable
@@ -423,6 +424,13 @@ class FriendStore(Store):
             last_evaluated_key=self.cursors.decode(cursor),
         )
         return self._page(results, _friendship)
+
+    def friend_ids(self, member_id: str, cap: int = 1000) -> tuple[str, ...]:
+        """The ids of a member's friends, at most ``cap`` of them (the search visibility filter)."""
+        links = FriendshipItem.query(
+            member_id, filter_condition=FriendshipItem.state == "friends", page_size=min(cap, 1000)
+        )
+        return tuple(link.other_id for link in itertools.islice(links, cap))
 
     def unlink_all(self, member_id: str) -> None:
         """Remove every link of a member, both sides (on withdrawal or ban)."""

@@ -11,6 +11,7 @@ from chalicelib.adapters.company_store import CompanyStore
 from chalicelib.adapters.cursors import CursorCodec
 from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
 from chalicelib.adapters.post_store import PostStore
+from chalicelib.adapters.search_index import SearchIndex
 from chalicelib.communities.service import CommunityService
 from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
@@ -19,6 +20,8 @@ from chalicelib.invites.service import InviteService
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
 from chalicelib.posts.service import PostService
+from chalicelib.search.indexer import Indexer
+from chalicelib.search.service import SearchService
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Services:
     communities: CommunityService
     posts: PostService
     companies: CompanyService
+    search: SearchService
 
 
 def signing_key(s: Settings) -> str:
@@ -70,7 +74,20 @@ def build(s: Settings) -> Services:
         communities=CommunityService(communities, companies, members),
         posts=PostService(posts, communities, companies, friends, members),
         companies=CompanyService(companies, posts, members),
+        search=SearchService(search_index(s), friends, cursors),
     )
+
+
+def search_index(s: Settings) -> SearchIndex:
+    """The search index of the stage (its OpenSearch client is built on first use)."""
+    return SearchIndex(s.opensearch_url, s.search_index)
+
+
+@lru_cache(maxsize=1)
+def indexer() -> Indexer:
+    """The stream Lambda's indexer; it needs no signing key, so it is not part of ``services()``."""
+    s = settings()
+    return Indexer(search_index(s), s.table_prefix)
 
 
 @lru_cache(maxsize=1)
@@ -82,4 +99,5 @@ def services() -> Services:
 def reset() -> None:
     """Forget the built services and settings (tests change the environment between runs)."""
     services.cache_clear()
+    indexer.cache_clear()
     settings.cache_clear()

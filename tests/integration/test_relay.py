@@ -26,7 +26,7 @@ from chalicelib.config import settings
 from chalicelib.streams.handler import handle
 from local.relay import StreamRelay, first_failure, lambda_event, load_state, save_state
 from local.stack import ROOT
-from tests.events import load_event
+from tests.stream_events import load_event
 
 TIMEOUT = 15.0
 

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib.streams import handler as stream_handler
-from tests.events import load_event
+from tests.stream_events import load_event
 
 
 def _batch(size: int) -> dict[str, Any]:

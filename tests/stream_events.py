@@ -1,4 +1,8 @@
-"""Lambda event fixtures (JSON files next to this module): Chalice has no stream event generator."""
+"""Lambda event fixtures (JSON files in ``tests/events/``): Chalice has no stream event generator.
+
+``tests/events/`` is deliberately not a package: a package named ``events`` on the test path
+would shadow the ``events`` distribution that opensearch-py imports.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-EVENTS = Path(__file__).resolve().parent
+EVENTS = Path(__file__).resolve().parent / "events"
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Search: the read model fed by the table streams, and GET /search."""

@@ -1,0 +1,171 @@
+"""Items -> search documents: the one place that decides what the index holds.
+
+Pure: no I/O. Works on deserialised DynamoDB images (what Powertools' ``new_image`` gives, or
+:func:`deserialise` of a raw image), so the stream indexer, ``ops reindex`` and
+``ops check-index`` all map an item the same way.
+
+One index (``<table prefix>content``) holds both posts and communities; document ids are
+``post-<id>`` and ``community-<id>`` because each kind has its own item versions. Every
+document is written with ``version_type=external`` and the item's integer ``version``, so a
+replayed or late change (lower version) is refused with 409 and the index converges on the
+table. A deleted item becomes a delete at ``version + 1``: its last document was at
+``version``, and an external delete must be above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from boto3.dynamodb.types import TypeDeserializer
+
+DocType = Literal["post", "community"]
+
+#: Logical table (``Meta.base_name``) -> the kind of document its items become.
+INDEXED_TABLES: dict[str, DocType] = {"posts": "post", "communities": "community"}
+#: The hash key of each indexed table.
+KEY_OF: dict[DocType, str] = {"post": "post_id", "community": "community_id"}
+
+#: Ranking weights of posts: official answers and resolved inquiries rank above ordinary posts.
+RANK_BOOST = {"resolved": 1.5, "answered": 1.25, "official": 1.25, "ordinary": 1.0}
+
+TEXT = {"type": "text", "analyzer": "cjk"}
+KEYWORD = {"type": "keyword"}
+
+#: The index definition. ``cjk`` (bigrams) exists in osmem-server and in Amazon OpenSearch
+#: Service alike; see infra/SEARCH.md for switching to kuromoji or sudachi in AWS.
+INDEX_BODY: dict[str, Any] = {
+    "settings": {"number_of_shards": 1},
+    "mappings": {
+        "properties": {
+            "doc_id": KEYWORD,
+            "type": KEYWORD,
+            "id": KEYWORD,
+            "title": TEXT,
+            "body": TEXT,
+            "kind": KEYWORD,
+            "status": KEYWORD,
+            "author_id": KEYWORD,
+            "visibility": KEYWORD,
+            "community_id": KEYWORD,
+            "community_name": KEYWORD,
+            "company_id": KEYWORD,
+            "category": KEYWORD,
+            "official": {"type": "boolean"},
+            "member_count": {"type": "integer"},
+            "rank_boost": {"type": "float"},
+        }
+    },
+}
+
+_deserializer = TypeDeserializer()
+
+
+def deserialise(image: Mapping[str, Any]) -> dict[str, Any]:
+    """A raw DynamoDB image (``{"S": ...}``) as plain Python values."""
+    return {name: _deserializer.deserialize(value) for name, value in image.items()}
+
+
+def doc_id(doc_type: DocType, item_id: str) -> str:
+    """The document id of an item."""
+    return f"{doc_type}-{item_id}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What to do to one document: write ``document`` at ``version``, or delete it (document None)."""
+
+    doc_id: str
+    version: int
+    document: dict[str, Any] | None = None
+
+    @property
+    def is_delete(self) -> bool:
+        return self.document is None
+
+
+def _int(value: Any) -> int:
+    return int(value) if isinstance(value, int | Decimal | str) else 0
+
+
+def post_rank_boost(item: Mapping[str, Any]) -> float:
+    """Resolved inquiries first, then answered ones and official posts, then the rest."""
+    status = item.get("status")
+    if item.get("kind") == "inquiry" and status in ("resolved", "answered"):
+        return RANK_BOOST[str(status)]
+    if item.get("kind") == "topic" and item.get("company_id"):
+        return RANK_BOOST["official"]  # a staff topic in the company's official community
+    return RANK_BOOST["ordinary"]
+
+
+def post_document(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A post (community topic, inquiry or diary entry) with what the visibility filter needs."""
+    post_id = str(item["post_id"])
+    return {
+        "doc_id": doc_id("post", post_id),
+        "type": "post",
+        "id": post_id,
+        "title": item.get("title") or "",
+        "body": item.get("body") or "",
+        "kind": item.get("kind"),
+        "status": item.get("status"),
+        "author_id": item.get("author_id"),
+        "visibility": item.get("visibility") or "members",
+        "community_id": item.get("community_id"),
+        "community_name": item.get("community_name"),
+        "company_id": item.get("company_id"),
+        "rank_boost": post_rank_boost(item),
+    }
+
+
+def community_document(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A community: its name and description are searched as title and body."""
+    community_id = str(item["community_id"])
+    return {
+        "doc_id": doc_id("community", community_id),
+        "type": "community",
+        "id": community_id,
+        "title": item.get("name") or "",
+        "body": item.get("description") or "",
+        "category": item.get("category"),
+        "official": bool(item.get("company_id")),
+        "company_id": item.get("company_id"),
+        "member_count": _int(item.get("member_count")),
+        "visibility": "members",
+    }
+
+
+def document(doc_type: DocType, item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The document of a live item, or None when the item must not be in the index."""
+    if item.get("deleted") or item.get("status") == "deleted":
+        return None
+    return post_document(item) if doc_type == "post" else community_document(item)
+
+
+def change_of_item(doc_type: DocType, item: Mapping[str, Any]) -> Change:
+    """The change that makes the index agree with ``item`` as it is now (reindex, repair)."""
+    version = _int(item.get("version"))
+    doc = document(doc_type, item)
+    ident = doc_id(doc_type, str(item[KEY_OF[doc_type]]))
+    return Change(ident, version, doc) if doc is not None else Change(ident, version + 1)
+
+
+def change_of_record(
+    table: str,
+    event_name: str,
+    keys: Mapping[str, Any],
+    new_image: Mapping[str, Any] | None,
+    old_image: Mapping[str, Any] | None,
+) -> Change | None:
+    """The change for one stream record of logical ``table``; None for tables that are not indexed."""
+    doc_type = INDEXED_TABLES.get(table)
+    if doc_type is None:
+        return None
+    ident = doc_id(doc_type, str(keys[KEY_OF[doc_type]]))
+    if event_name == "REMOVE" or not new_image:
+        # The streams carry old images (NEW_AND_OLD_IMAGES): delete just above the last version.
+        version = _int((old_image or {}).get("version"))
+        return Change(ident, version + 1)
+    return change_of_item(doc_type, new_image)

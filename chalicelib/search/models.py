@@ -1,0 +1,40 @@
+"""GET /search: the query string and the response shapes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.search.query import SearchType
+
+ResultType = Literal["post", "community"]
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    type: SearchType = "all"
+    cursor: str | None = Field(default=None, max_length=2048, description="Opaque cursor from next_cursor.")
+    limit: int = Field(default=20, ge=1, le=50)
+
+
+class ResultCommunity(BaseModel):
+    id: str
+    name: str
+
+
+class SearchResult(BaseModel):
+    type: ResultType
+    id: str
+    title: str = Field(description="Plain text (escape it when rendering).")
+    snippet: str = Field(description="HTML: hits in <mark>, everything else escaped.")
+    community: ResultCommunity | None = Field(description="The community of a post; null for communities and diaries.")
+
+
+class SearchPage(BaseModel):
+    query: str
+    sponsored: list[dict[str, object]] = Field(default_factory=list, description="Sponsored placements (first page).")
+    results: list[SearchResult]
+    next_cursor: str | None = None

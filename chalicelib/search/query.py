@@ -1,0 +1,147 @@
+"""GET /search as an OpenSearch request: the one place that builds the query.
+
+Pure: no I/O. Three rules live here and nowhere else:
+
+* every word of the query must occur in the document, each in the title or the body
+  (document-level AND: one ``multi_match`` per word in a bool ``must``; inside a word, all
+  of its ``cjk`` bigrams must match, in one field);
+* the visibility filter is a ``filter`` clause of the query itself, never a post-filter:
+  communities and members-only posts for everyone, friends-only posts of the caller's
+  friends, private posts of the caller alone;
+* ranking: relevance times a weight: ``rank_boost`` for posts (resolved inquiries, official
+  answers), ``log2p(member_count)`` for communities.
+
+Pagination is ``search_after`` on ``[_score, doc_id]``. osmem-server reports scores rounded
+to float32 and then compares ``search_after`` against its unrounded scores, so a page that
+ends in a tie would never continue. The next page therefore asks from just above the last
+score and drops the documents already shown (same score band, ``doc_id`` not after the last
+one), which is exact on Amazon OpenSearch Service too.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+SearchType = Literal["all", "posts", "communities"]
+
+MAX_TERMS = 8
+FIELDS = ["title^2", "body"]
+#: Highlight delimiters: private-use characters that cannot survive into escaped text.
+PRE, POST = "\ue000", "\ue001"
+SNIPPET_CHARS = 120
+#: Relative width of the score band that counts as "the same score" across pages.
+SCORE_BAND = 1e-5
+
+TYPE_FILTER: dict[SearchType, list[str]] = {
+    "all": ["post", "community"],
+    "posts": ["post"],
+    "communities": ["community"],
+}
+
+
+def terms(q: str) -> list[str]:
+    """The words of a query (ASCII or full-width spaces separate them), at most MAX_TERMS."""
+    return [t for t in q.split() if t][:MAX_TERMS]
+
+
+def visibility_filter(caller_id: str, friend_ids: Iterable[str]) -> dict[str, Any]:
+    """What the caller may read: everything for members, friends-only of friends, private of their own."""
+    friends = sorted(set(friend_ids))
+    readable: list[dict[str, Any]] = [
+        {"term": {"visibility": "members"}},
+        {"term": {"author_id": caller_id}},
+    ]
+    if friends:
+        readable.append({"bool": {"filter": [{"term": {"visibility": "friends"}}, {"terms": {"author_id": friends}}]}})
+    return {"bool": {"should": readable, "minimum_should_match": 1}}
+
+
+def search_body(
+    q: str,
+    search_type: SearchType,
+    caller_id: str,
+    friend_ids: Iterable[str],
+    size: int,
+    after: tuple[float, str] | None = None,
+) -> dict[str, Any]:
+    """The OpenSearch request body of one page of results."""
+    words = terms(q)
+    matches: list[dict[str, Any]] = [
+        {"multi_match": {"query": word, "fields": FIELDS, "operator": "and"}} for word in words
+    ]
+    query: dict[str, Any] = {
+        "bool": {
+            "must": matches or [{"match_none": {}}],
+            "filter": [
+                {"terms": {"type": TYPE_FILTER[search_type]}},
+                visibility_filter(caller_id, friend_ids),
+            ],
+        }
+    }
+    body: dict[str, Any] = {
+        "query": {
+            "function_score": {
+                "query": query,
+                "functions": [
+                    {"filter": {"term": {"type": "post"}}, "field_value_factor": {"field": "rank_boost", "missing": 1}},
+                    {
+                        "filter": {"term": {"type": "community"}},
+                        "field_value_factor": {"field": "member_count", "modifier": "log2p", "missing": 0},
+                    },
+                ],
+                "score_mode": "sum",
+                "boost_mode": "multiply",
+            }
+        },
+        "sort": [{"_score": "desc"}, {"doc_id": "asc"}],
+        "size": size,
+        "highlight": {
+            "pre_tags": [PRE],
+            "post_tags": [POST],
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
+            },
+        },
+    }
+    if after is not None:
+        score, _ = after
+        body["search_after"] = [score * (1 + SCORE_BAND) + 1e-12, ""]
+    return body
+
+
+def already_shown(hit: Mapping[str, Any], after: tuple[float, str] | None) -> bool:
+    """Whether ``hit`` was on an earlier page (see the module docstring)."""
+    if after is None:
+        return False
+    score, last_id = after
+    hit_score, hit_id = float(hit["sort"][0]), str(hit["sort"][1])
+    if hit_score > score * (1 + SCORE_BAND) + 1e-12:
+        return True
+    return hit_score >= score * (1 - SCORE_BAND) - 1e-12 and hit_id <= last_id
+
+
+def position(hit: Mapping[str, Any]) -> tuple[float, str]:
+    """The sort position of a hit, to continue after it."""
+    return float(hit["sort"][0]), str(hit["sort"][1])
+
+
+def mark(fragment: str) -> str:
+    """HTML-escape a highlighted fragment and turn the delimiters into ``<mark>`` tags."""
+    return html.escape(fragment, quote=True).replace(PRE, "<mark>").replace(POST, "</mark>")
+
+
+def plain(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """An escaped excerpt of text without hits."""
+    text = text.replace(PRE, "").replace(POST, "")
+    return html.escape(text[:limit] + ("…" if len(text) > limit else ""), quote=True)
+
+
+def snippet(hit: Mapping[str, Any]) -> str:
+    """The body fragment with hits marked; the start of the body when only the title matched."""
+    fragments = (hit.get("highlight") or {}).get("body") or []
+    if fragments:
+        return mark(str(fragments[0]))
+    return plain(str((hit.get("_source") or {}).get("body") or ""))

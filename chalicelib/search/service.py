@@ -1,0 +1,78 @@
+"""Use case of search: one page of what the caller may read, ranked, with marked snippets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import errors
+from chalicelib.members.models import Caller
+from chalicelib.search import query as build
+from chalicelib.search.models import ResultCommunity, SearchPage, SearchResult
+from chalicelib.search.query import SearchType
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.cursors import CursorCodec
+    from chalicelib.adapters.dynamodb import FriendStore
+    from chalicelib.adapters.search_index import SearchIndex
+
+#: Friends whose friends-only posts a search may return (the filter is a terms clause).
+FRIENDS_CAP = 1000
+#: Re-fetches with a larger page when earlier-shown hits crowd out the new ones.
+FETCH_ROUNDS = 4
+
+
+def result(hit: Mapping[str, Any]) -> SearchResult:
+    source = hit.get("_source") or {}
+    community = None
+    if source.get("type") == "post" and source.get("community_id"):
+        community = ResultCommunity(id=source["community_id"], name=source.get("community_name") or "")
+    return SearchResult(
+        type=source.get("type", "post"),
+        id=str(source.get("id")),
+        title=str(source.get("title") or ""),
+        snippet=build.snippet(hit),
+        community=community,
+    )
+
+
+class SearchService:
+    """Searches the index with the caller's visibility in the query."""
+
+    def __init__(self, index: SearchIndex, friends: FriendStore, cursors: CursorCodec):
+        self.index = index
+        self.friends = friends
+        self.cursors = cursors
+
+    def _after(self, cursor: str | None, q: str, search_type: str) -> tuple[float, str] | None:
+        position = self.cursors.decode(cursor)
+        if position is None:
+            return None
+        try:
+            if position.get("q") != q or position.get("t") != search_type:
+                raise ValueError("another search")
+            return float(position["s"]), str(position["id"])
+        except (KeyError, TypeError, ValueError):
+            raise errors.InvalidInput(
+                "The cursor is not valid; start again without it.", code="invalid_cursor"
+            ) from None
+
+    def search(self, caller: Caller, q: str, search_type: SearchType, cursor: str | None, limit: int) -> SearchPage:
+        """One page of results for ``q``; only what the caller may read."""
+        after = self._after(cursor, q, search_type)
+        friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
+        fetch = limit + 1
+        fresh: list[Mapping[str, Any]] = []
+        for _ in range(FETCH_ROUNDS):
+            body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after)
+            hits = self.index.search(body)["hits"]["hits"]
+            fresh = [h for h in hits if not build.already_shown(h, after)]
+            if len(fresh) > limit or len(hits) < fetch:
+                break
+            fetch *= 4
+        page = fresh[:limit]
+        next_cursor = None
+        if len(fresh) > limit and page:
+            score, doc_id = build.position(page[-1])
+            next_cursor = self.cursors.encode({"s": score, "id": doc_id, "q": q, "t": search_type})
+        return SearchPage(query=q, sponsored=[], results=[result(h) for h in page], next_cursor=next_cursor)

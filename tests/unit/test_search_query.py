@@ -1,0 +1,69 @@
+"""The search request: document-level AND, visibility in the query, ranking, snippets, paging (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.search.query import POST, PRE, already_shown, mark, search_body, snippet, terms
+
+
+def _bool(body: dict[str, Any]) -> dict[str, Any]:
+    return body["query"]["function_score"]["query"]["bool"]  # type: ignore[no-any-return]
+
+
+def test_each_word_must_match_in_the_title_or_the_body():
+    must = _bool(search_body("旅行記\u3000紅葉 autumn", "all", "me", [], 10))["must"]
+    assert [m["multi_match"]["query"] for m in must] == ["旅行記", "紅葉", "autumn"]
+    assert all(m["multi_match"]["operator"] == "and" for m in must)
+    assert all(m["multi_match"]["fields"] == ["title^2", "body"] for m in must)
+
+
+def test_the_query_is_capped_at_eight_words():
+    assert len(terms(" ".join(f"w{i}" for i in range(20)))) == 8
+
+
+def test_visibility_is_a_filter_of_the_query():
+    filters = _bool(search_body("x", "posts", "me", ["f2", "f1"], 10))["filter"]
+    assert filters[0] == {"terms": {"type": ["post"]}}
+    readable = filters[1]["bool"]["should"]
+    assert {"term": {"visibility": "members"}} in readable
+    assert {"term": {"author_id": "me"}} in readable
+    friends_only = {"bool": {"filter": [{"term": {"visibility": "friends"}}, {"terms": {"author_id": ["f1", "f2"]}}]}}
+    assert friends_only in readable
+    assert len(readable) == 3  # private posts: only the author clause lets them through
+
+
+def test_without_friends_there_is_no_friends_clause():
+    readable = _bool(search_body("x", "all", "me", [], 10))["filter"][1]["bool"]["should"]
+    assert len(readable) == 2
+
+
+def test_posts_use_their_boost_and_communities_their_member_count():
+    functions = search_body("x", "all", "me", [], 10)["query"]["function_score"]["functions"]
+    by_type = {f["filter"]["term"]["type"]: f["field_value_factor"] for f in functions}
+    assert by_type["post"]["field"] == "rank_boost"
+    assert by_type["community"] == {"field": "member_count", "modifier": "log2p", "missing": 0}
+
+
+def test_snippets_escape_everything_but_the_marks():
+    hit = {"highlight": {"body": [f'<script>x</script> & {PRE}ブログ{POST} "q"']}, "_source": {}}
+    assert snippet(hit) == "&lt;script&gt;x&lt;/script&gt; &amp; <mark>ブログ</mark> &quot;q&quot;"
+    assert mark("<b>") == "&lt;b&gt;"
+
+
+def test_a_title_only_hit_shows_the_escaped_start_of_the_body():
+    hit = {"_source": {"body": "<i>" + "あ" * 200}}
+    text = snippet(hit)
+    assert text.startswith("&lt;i&gt;") and text.endswith("…") and "<" not in text
+
+
+def test_the_next_page_starts_at_the_last_score_and_skips_what_was_shown():
+    body = search_body("x", "all", "me", [], 10, after=(0.5, "post-b"))
+    assert body["search_after"][0] >= 0.5 and body["search_after"][1] == ""
+    assert body["sort"] == [{"_score": "desc"}, {"doc_id": "asc"}]
+    after = (0.5, "post-b")
+    assert already_shown({"sort": [0.5, "post-a"]}, after)
+    assert already_shown({"sort": [0.5, "post-b"]}, after)
+    assert not already_shown({"sort": [0.5, "post-c"]}, after)
+    assert not already_shown({"sort": [0.4, "post-a"]}, after)
+    assert not already_shown({"sort": [0.5, "post-a"]}, None)
