@@ -2,7 +2,8 @@
 
 Writes are bulk requests with ``version_type=external`` (see ``chalicelib.search.documents``):
 a 409 means the index already holds that version or a newer one, which is success; a delete
-that finds nothing (404) is success too. Bodies are cut under 10 MiB, the smallest request
+that finds nothing (404) is success too, but an index write answered 404 (no such index) is a
+failure to retry, never an acknowledgement. Bodies are cut under 10 MiB, the smallest request
 size limit of Amazon OpenSearch Service instance types.
 """
 
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 
 MAX_CHUNK_BYTES = 9 * 1024 * 1024
 CHUNK_SIZE = 500
-#: Bulk statuses that mean "the index already agrees".
-SETTLED = {409, 404}
+#: Bulk statuses that mean "the index already agrees", per operation.
+SETTLED = {"index": {409}, "create": {409}, "delete": {409, 404}}
 
 
 def client_for(url: str) -> OpenSearch:
@@ -110,10 +111,14 @@ class SearchIndex:
             if ok:
                 continue
             ((op, info),) = result.items()
-            if info.get("status") in SETTLED:
+            if info.get("status") in SETTLED.get(op, set()):
                 continue
             log.warning("search index %s of %s failed: %s", op, info.get("_id"), info.get("error"))
             failed.add(str(info.get("_id")))
+        if failed:
+            # The server may come back empty (osmem keeps nothing): check the index again before the
+            # next write, so it is created with its mapping instead of being auto-created by the bulk.
+            self._ready = False
         return failed
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
