@@ -1,4 +1,4 @@
-"""Wiring only: the Chalice app, its blueprints, the OpenAPI route and the stream Lambda."""
+"""Wiring only: the Chalice app, its blueprints, the OpenAPI route, the stream and ranking Lambdas."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from chalicelib.friends.routes import bp as friends
 from chalicelib.invites.routes import bp as invites
 from chalicelib.members.routes import bp as members
 from chalicelib.meta import bp as meta
+from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
 from chalicelib.search.routes import bp as search
 
@@ -24,6 +25,7 @@ app.register_blueprint(communities)
 app.register_blueprint(posts)
 app.register_blueprint(companies)
 app.register_blueprint(search)
+app.register_blueprint(placements)
 
 
 @app.lambda_function(name="stream_handler")
@@ -31,3 +33,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.streams.handler import handle
 
     return handle(event, context)
+
+
+@app.lambda_function(name="rank_placements")
+def rank_placements(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.ranking import rank_placements as rank
+
+    return rank(event)

@@ -33,6 +33,10 @@ class Settings:
     admin_invite_quota: int
     invite_ttl_days: int
     counter_shards: int
+    sponsored_slots: int
+    reserve_price: int
+    impression_ttl_s: int
+    ranking_function: str | None
 
     def table_name(self, base: str) -> str:
         """The physical name of a logical table, e.g. ``members`` -> ``kizuna-dev-members``."""
@@ -62,6 +66,11 @@ def load_settings() -> Settings:
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
         invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),
+        sponsored_slots=_int("KIZUNA_SPONSORED_SLOTS", 2),
+        reserve_price=_int("KIZUNA_RESERVE_PRICE", 5),
+        impression_ttl_s=_int("KIZUNA_IMPRESSION_TTL_S", 3600),
+        # Set in AWS: the search route invokes the rank_placements Lambda; unset, it ranks in-process.
+        ranking_function=os.environ.get("KIZUNA_RANKING_FUNCTION") or None,
     )
 
 

@@ -48,12 +48,16 @@ CONFIG_FILE = CHALICE_DIR / "config.json"
 API_FUNCTION = "api_handler"
 #: ``@app.lambda_function(name=...)`` of the stream Lambda in ``app.py``.
 STREAM_FUNCTION = "stream_handler"
+#: ``@app.lambda_function(name=...)`` of the sponsored-placement auction: pure code, logs only.
+RANK_FUNCTION = "rank_placements"
 #: Logical ids that ``chalice package`` gives those Lambdas and their roles (autogen_policy false:
 #: one role per function, named ``<function>_role``).
 API_LOGICAL_ID = "APIHandler"
 STREAM_LOGICAL_ID = to_cfn_resource_name(STREAM_FUNCTION)
 API_ROLE_LOGICAL_ID = to_cfn_resource_name(f"{API_FUNCTION}_role")
 STREAM_ROLE_LOGICAL_ID = to_cfn_resource_name(f"{STREAM_FUNCTION}_role")
+RANK_LOGICAL_ID = to_cfn_resource_name(RANK_FUNCTION)
+RANK_ROLE_LOGICAL_ID = to_cfn_resource_name(f"{RANK_FUNCTION}_role")
 
 OPENSEARCH_PARAMETER = "OpenSearchUrl"
 
@@ -72,6 +76,7 @@ TABLE_ACTIONS = [
 STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
 LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
 XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+INVOKE_ACTIONS = ["lambda:InvokeFunction"]
 
 #: What the policy files put where the template has pseudo parameters.
 FILE_PLACEHOLDERS = {"${AWS::Partition}": "aws", "${AWS::Region}": "*", "${AWS::AccountId}": "*"}
@@ -122,7 +127,7 @@ def load_stage(stage: str, config_file: Path = CONFIG_FILE) -> Stage:
     policy_files: dict[str, str] = {}
     xray: dict[str, bool] = {}
     retention: dict[str, int | None] = {}
-    for function in (API_FUNCTION, STREAM_FUNCTION):
+    for function in (API_FUNCTION, STREAM_FUNCTION, RANK_FUNCTION):
         scoped = config.scope(stage, function)
         if scoped.autogen_policy is not False:
             raise InfraError(f"{stage}/{function}: set autogen_policy to false (Chalice cannot see PynamoDB calls)")
@@ -134,8 +139,9 @@ def load_stage(stage: str, config_file: Path = CONFIG_FILE) -> Stage:
             raise InfraError(f"{stage}/{function}: environment_variables must set KIZUNA_STAGE to {stage!r}")
         if settings[function].jwt_secret and stage != "dev":
             raise InfraError(f"{stage}/{function}: keep the signing key in SSM (KIZUNA_JWT_SECRET_PARAMETER)")
-    if policy_files[API_FUNCTION] == policy_files[STREAM_FUNCTION]:
-        raise InfraError(f"{stage}: give {STREAM_FUNCTION} its own iam_policy_file under lambda_functions")
+    for function in (STREAM_FUNCTION, RANK_FUNCTION):
+        if policy_files[API_FUNCTION] == policy_files[function]:
+            raise InfraError(f"{stage}: give {function} its own iam_policy_file under lambda_functions")
     if settings[API_FUNCTION].table_prefix != settings[STREAM_FUNCTION].table_prefix:
         raise InfraError(f"{stage}: {API_FUNCTION} and {STREAM_FUNCTION} see different table prefixes")
     return Stage(
@@ -308,6 +314,15 @@ def api_policy(stage: Stage) -> dict[str, Any]:
                 "Resource": [_arn("ssm", f"parameter/{parameter.lstrip('/')}")],
             }
         )
+    # GET /search runs the auction in the ranking Lambda (KIZUNA_RANKING_FUNCTION).
+    statements.append(
+        {
+            "Sid": "InvokeRanking",
+            "Effect": "Allow",
+            "Action": INVOKE_ACTIONS,
+            "Resource": [_arn("lambda", f"function:{stage.function_name(RANK_FUNCTION)}")],
+        }
+    )
     api = stage.function_name(API_FUNCTION)
     # Logs of the API Lambda and of any other Lambda of the app that falls back to this file.
     statements.append(_logs_statement([f"/aws/lambda/{api}", f"/aws/lambda/{api}-*"]))
@@ -335,9 +350,17 @@ def stream_policy(stage: Stage) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+def rank_policy(stage: Stage) -> dict[str, Any]:
+    """The ranking Lambda's policy: it is pure code, so it only writes its logs (and traces)."""
+    statements: list[dict[str, Any]] = [_logs_statement([f"/aws/lambda/{stage.function_name(RANK_FUNCTION)}"])]
+    if stage.xray[RANK_FUNCTION]:
+        statements.append(_xray_statement())
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
 def policies(stage: Stage) -> dict[str, dict[str, Any]]:
     """Each Lambda's policy document, with CloudFormation pseudo parameters in the ARNs."""
-    return {API_FUNCTION: api_policy(stage), STREAM_FUNCTION: stream_policy(stage)}
+    return {API_FUNCTION: api_policy(stage), STREAM_FUNCTION: stream_policy(stage), RANK_FUNCTION: rank_policy(stage)}
 
 
 def _resources(statement: Mapping[str, Any]) -> list[str]:
@@ -386,10 +409,13 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
     for function, function_id, role_id in (
         (API_FUNCTION, API_LOGICAL_ID, API_ROLE_LOGICAL_ID),
         (STREAM_FUNCTION, STREAM_LOGICAL_ID, STREAM_ROLE_LOGICAL_ID),
+        (RANK_FUNCTION, RANK_LOGICAL_ID, RANK_ROLE_LOGICAL_ID),
     ):
-        # Name the functions as `chalice deploy` does, so the log ARNs in the policies are exact.
+        # Name the functions as `chalice deploy` does, so the log and invoke ARNs in the policies are exact.
         name = stage.function_name(function)
-        resources[function_id] = {"Properties": {"FunctionName": name, "Environment": copy.deepcopy(opensearch)}}
+        resources[function_id] = {"Properties": {"FunctionName": name}}
+        if function != RANK_FUNCTION:
+            resources[function_id]["Properties"]["Environment"] = copy.deepcopy(opensearch)
         if stage.log_retention_days[function]:
             # Chalice (log_retention_in_days) names the API's group "/aws/lambda/${ApiHandler}", a
             # resource that does not exist (the function is APIHandler): name the groups outright,

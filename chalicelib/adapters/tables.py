@@ -365,6 +365,79 @@ class StaffItem(Model):
     version = NumberAttribute()
 
 
+class CampaignItem(Model):
+    """A sponsored-placement campaign of a company; its stream feeds the ad documents of the index.
+
+    ``keywords`` is a JSON list of ``{text, match, max_cpc}`` (read whole, never queried).
+    """
+
+    class Meta(_Meta):
+        base_name = "campaigns"
+        stream_view_type = STREAM
+
+    company_id = UnicodeAttribute(hash_key=True)
+    campaign_id = UnicodeAttribute(range_key=True)
+    company_name = UnicodeAttribute()
+    name = UnicodeAttribute()
+    target_type = UnicodeAttribute()
+    target_id = UnicodeAttribute()
+    headline = UnicodeAttribute()
+    text = UnicodeAttribute()
+    keywords = UnicodeAttribute()
+    negative_keywords: ListAttribute[str] = ListAttribute()
+    daily_budget = NumberAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class BudgetItem(Model):
+    """A campaign's budget of one day: ``remaining`` only ever drops under ``remaining >= :price``."""
+
+    class Meta(_Meta):
+        base_name = "campaign_budgets"
+
+    campaign_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute(range_key=True)
+    budget = NumberAttribute()
+    remaining = NumberAttribute()
+    spent = NumberAttribute(default=0)
+    version = NumberAttribute()
+
+
+class PlacementClickItem(Model):
+    """One click per impression token (keyed by its nonce): charged or only recorded, and why."""
+
+    class Meta(_Meta):
+        base_name = "placement_clicks"
+
+    nonce = UnicodeAttribute(hash_key=True)
+    campaign_id = UnicodeAttribute()
+    member_id = UnicodeAttribute()
+    keyword = UnicodeAttribute()
+    price = NumberAttribute()
+    charged = BooleanAttribute()
+    outcome = UnicodeAttribute()
+    clicked_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class LedgerItem(Model):
+    """One charge to a campaign; ``entry_id`` is ``<day>#<nonce>``, so a day is a key-prefix Query."""
+
+    class Meta(_Meta):
+        base_name = "campaign_ledger"
+
+    campaign_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+    amount = NumberAttribute()
+    keyword = UnicodeAttribute()
+    member_id = UnicodeAttribute()
+    charged_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
 ALL_MODELS: list[type[Model]] = [
     MemberItem,
     HandleItem,
@@ -378,6 +451,10 @@ ALL_MODELS: list[type[Model]] = [
     CommentItem,
     CompanyItem,
     StaffItem,
+    CampaignItem,
+    BudgetItem,
+    PlacementClickItem,
+    LedgerItem,
 ]
 
 

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.adapters import tables
+from chalicelib.adapters.campaign_store import CampaignStore
 from chalicelib.adapters.community_store import CommunityStore
 from chalicelib.adapters.company_store import CompanyStore
 from chalicelib.adapters.cursors import CursorCodec
 from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
 from chalicelib.adapters.post_store import PostStore
+from chalicelib.adapters.ranking_lambda import LambdaRanker
 from chalicelib.adapters.search_index import SearchIndex
 from chalicelib.communities.service import CommunityService
 from chalicelib.companies.service import CompanyService
@@ -19,6 +21,9 @@ from chalicelib.friends.service import FriendService
 from chalicelib.invites.service import InviteService
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
+from chalicelib.placements.ranker import InProcessRanker, Ranker
+from chalicelib.placements.service import CampaignService, PlacementService
+from chalicelib.placements.tokens import ImpressionTokens
 from chalicelib.posts.service import PostService
 from chalicelib.search.indexer import Indexer
 from chalicelib.search.service import SearchService
@@ -37,6 +42,8 @@ class Services:
     posts: PostService
     companies: CompanyService
     search: SearchService
+    campaigns: CampaignService
+    placements: PlacementService
 
 
 def signing_key(s: Settings) -> str:
@@ -65,6 +72,17 @@ def build(s: Settings) -> Services:
     posts = PostStore(s, cursors, counters)
     companies = CompanyStore(s, cursors, counters)
     tokens = TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s)
+    campaigns = CampaignStore(s, cursors, counters)
+    index = search_index(s)
+    placements = PlacementService(
+        campaigns,
+        companies,
+        index,
+        ranker(s),
+        ImpressionTokens(key.encode(), s.impression_ttl_s),
+        s.sponsored_slots,
+        s.reserve_price,
+    )
     return Services(
         settings=s,
         auth=AuthService(members, sessions, invites, tokens, s.invite_quota),
@@ -74,8 +92,17 @@ def build(s: Settings) -> Services:
         communities=CommunityService(communities, companies, members),
         posts=PostService(posts, communities, companies, friends, members),
         companies=CompanyService(companies, posts, members),
-        search=SearchService(search_index(s), friends, cursors),
+        search=SearchService(index, friends, cursors, placements),
+        campaigns=CampaignService(campaigns, companies, communities, posts),
+        placements=placements,
     )
+
+
+def ranker(s: Settings) -> Ranker:
+    """The auction: the rank_placements Lambda when KIZUNA_RANKING_FUNCTION names it, else in-process."""
+    if s.ranking_function:
+        return LambdaRanker(s.ranking_function, s.region)
+    return InProcessRanker()
 
 
 def search_index(s: Settings) -> SearchIndex:

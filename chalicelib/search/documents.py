@@ -4,8 +4,10 @@ Pure: no I/O. Works on deserialised DynamoDB images (what Powertools' ``new_imag
 :func:`deserialise` of a raw image), so the stream indexer, ``ops reindex`` and
 ``ops check-index`` all map an item the same way.
 
-One index (``<table prefix>content``) holds both posts and communities; document ids are
-``post-<id>`` and ``community-<id>`` because each kind has its own item versions. Every
+One index (``<table prefix>content``) holds posts, communities and the ads of sponsored
+campaigns; document ids are ``post-<id>``, ``community-<id>`` and ``ad-<campaign id>`` because
+each kind has its own item versions. Organic search filters on ``type`` post/community, so ads
+never appear among the results; sponsored retrieval filters on ``type: ad``. Every
 document is written with ``version_type=external`` and the item's integer ``version``, so a
 replayed or late change (lower version) is refused with 409 and the index converges on the
 table. A deleted item becomes a delete at ``version + 1``: its last document was at
@@ -14,6 +16,7 @@ table. A deleted item becomes a delete at ``version + 1``: its last document was
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,12 +24,12 @@ from typing import Any, Literal
 
 from boto3.dynamodb.types import TypeDeserializer
 
-DocType = Literal["post", "community"]
+DocType = Literal["post", "community", "ad"]
 
 #: Logical table (``Meta.base_name``) -> the kind of document its items become.
-INDEXED_TABLES: dict[str, DocType] = {"posts": "post", "communities": "community"}
+INDEXED_TABLES: dict[str, DocType] = {"posts": "post", "communities": "community", "campaigns": "ad"}
 #: The hash key of each indexed table.
-KEY_OF: dict[DocType, str] = {"post": "post_id", "community": "community_id"}
+KEY_OF: dict[DocType, str] = {"post": "post_id", "community": "community_id", "ad": "campaign_id"}
 
 #: Ranking weights of posts: official answers and resolved inquiries rank above ordinary posts.
 RANK_BOOST = {"resolved": 1.5, "answered": 1.25, "official": 1.25, "ordinary": 1.0}
@@ -56,6 +59,14 @@ INDEX_BODY: dict[str, Any] = {
             "official": {"type": "boolean"},
             "member_count": {"type": "integer"},
             "rank_boost": {"type": "float"},
+            # Ads: keyword texts are searched (cjk) to retrieve candidates; match types and
+            # negative keywords are then checked exactly in chalicelib.placements.matching.
+            "keyword_text": TEXT,
+            "ad_keywords": {"type": "object", "enabled": False},
+            "negative_keywords": KEYWORD,
+            "target_type": KEYWORD,
+            "target_id": KEYWORD,
+            "company_name": KEYWORD,
         }
     },
 }
@@ -137,10 +148,40 @@ def community_document(item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def ad_keywords(raw: Any) -> list[dict[str, Any]]:
+    """A campaign's keywords (stored as a JSON list) as ``{text, match, max_cpc}`` dicts."""
+    keywords = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+    return [{"text": str(k["text"]), "match": str(k["match"]), "max_cpc": _int(k["max_cpc"])} for k in keywords]
+
+
+def ad_document(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A campaign as a sponsored candidate: its keywords, negatives, status, company and target."""
+    campaign_id = str(item["campaign_id"])
+    keywords = ad_keywords(item.get("keywords"))
+    return {
+        "doc_id": doc_id("ad", campaign_id),
+        "type": "ad",
+        "id": campaign_id,
+        "status": item.get("status"),
+        "company_id": item.get("company_id"),
+        "company_name": item.get("company_name"),
+        "headline": item.get("headline") or "",
+        "text": item.get("text") or "",
+        "target_type": item.get("target_type"),
+        "target_id": item.get("target_id"),
+        "keyword_text": [k["text"] for k in keywords],
+        "ad_keywords": keywords,
+        "negative_keywords": [str(n) for n in item.get("negative_keywords") or []],
+        "daily_budget": _int(item.get("daily_budget")),
+    }
+
+
 def document(doc_type: DocType, item: Mapping[str, Any]) -> dict[str, Any] | None:
     """The document of a live item, or None when the item must not be in the index."""
     if item.get("deleted") or item.get("status") == "deleted":
         return None
+    if doc_type == "ad":
+        return ad_document(item)
     return post_document(item) if doc_type == "post" else community_document(item)
 
 

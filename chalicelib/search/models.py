@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from chalicelib.placements.models import SponsoredOut
 from chalicelib.search.query import SearchType
 
 ResultType = Literal["post", "community"]
@@ -35,6 +36,6 @@ class SearchResult(BaseModel):
 
 class SearchPage(BaseModel):
     query: str
-    sponsored: list[dict[str, object]] = Field(default_factory=list, description="Sponsored placements (first page).")
+    sponsored: list[SponsoredOut] = Field(default_factory=list, description="Sponsored placements (first page only).")
     results: list[SearchResult]
     next_cursor: str | None = None

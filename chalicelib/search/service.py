@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import errors
 from chalicelib.members.models import Caller
+from chalicelib.placements.models import SponsoredOut
 from chalicelib.search import query as build
 from chalicelib.search.models import ResultCommunity, SearchPage, SearchResult
 from chalicelib.search.query import SearchType
@@ -15,6 +17,9 @@ if TYPE_CHECKING:
     from chalicelib.adapters.cursors import CursorCodec
     from chalicelib.adapters.dynamodb import FriendStore
     from chalicelib.adapters.search_index import SearchIndex
+    from chalicelib.placements.service import PlacementService
+
+log = logging.getLogger(__name__)
 
 #: Friends whose friends-only posts a search may return (the filter is a terms clause).
 FRIENDS_CAP = 1000
@@ -39,10 +44,23 @@ def result(hit: Mapping[str, Any]) -> SearchResult:
 class SearchService:
     """Searches the index with the caller's visibility in the query."""
 
-    def __init__(self, index: SearchIndex, friends: FriendStore, cursors: CursorCodec):
+    def __init__(
+        self, index: SearchIndex, friends: FriendStore, cursors: CursorCodec, placements: PlacementService | None = None
+    ):
         self.index = index
         self.friends = friends
         self.cursors = cursors
+        self.placements = placements
+
+    def _sponsored(self, caller: Caller, q: str) -> list[SponsoredOut]:
+        """The first page's sponsored placements; a failing auction never fails the search."""
+        if self.placements is None:
+            return []
+        try:
+            return [SponsoredOut.of(s) for s in self.placements.sponsored(caller, q)]
+        except Exception:
+            log.exception("sponsored placements failed; searching without them")
+            return []
 
     def _after(self, cursor: str | None, q: str, search_type: str) -> tuple[float, str] | None:
         position = self.cursors.decode(cursor)
@@ -75,4 +93,5 @@ class SearchService:
         if len(fresh) > limit and page:
             score, doc_id = build.position(page[-1])
             next_cursor = self.cursors.encode({"s": score, "id": doc_id, "q": q, "t": search_type})
-        return SearchPage(query=q, sponsored=[], results=[result(h) for h in page], next_cursor=next_cursor)
+        sponsored = self._sponsored(caller, q) if after is None else []
+        return SearchPage(query=q, sponsored=sponsored, results=[result(h) for h in page], next_cursor=next_cursor)

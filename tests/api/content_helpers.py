@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.members.models import Caller
@@ -60,3 +61,41 @@ def caller_of(member: Any) -> Caller:
 def synthetic_caller(i: int) -> Caller:
     """A distinct caller for service-level load (the service trusts the authenticated caller)."""
     return Caller(uuid.uuid4().hex, f"load_{i}", "test-session", ("member",))
+
+
+@dataclass
+class Advertiser:
+    """A company with its owner, an advertiser, an agent, its official community and a staff topic."""
+
+    company: dict[str, Any]
+    owner: Any
+    advertiser: Any
+    agent: Any
+    community: dict[str, Any]
+    topic: dict[str, Any]
+
+
+def campaign_body(target: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A valid campaign body with ``changes`` applied."""
+    body = {
+        "name": "新作キャンペーン",
+        "target": target,
+        "headline": "新作RPG 予約受付中",
+        "text": "キズナゲームスの新作RPG。公式コミュニティで最新情報をチェック！",
+        "keywords": [
+            {"text": "RPG", "match": "broad", "max_cpc": 40},
+            {"text": "任天堂DS", "match": "phrase", "max_cpc": 25},
+        ],
+        "negative_keywords": ["中古"],
+        "daily_budget": 5000,
+    }
+    return {**body, **changes}
+
+
+def campaigns_url(shop: Advertiser) -> str:
+    return f"/companies/{shop.company['id']}/campaigns"
+
+
+def create_campaign(api: Any, shop: Advertiser, actor: Any = None, **changes: Any) -> Any:
+    changes.setdefault("target", {"type": "community", "id": shop.community["id"]})
+    return api.call("POST", campaigns_url(shop), campaign_body(**changes), token=(actor or shop.owner).token)

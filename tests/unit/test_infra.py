@@ -237,6 +237,23 @@ def test_policies_are_least_privilege(prod: infra.Stage) -> None:
             assert not any(a.endswith("*") for a in statement["Action"]), statement
 
 
+def test_ranking_lambda_only_writes_logs_and_the_api_may_invoke_it(prod: infra.Stage) -> None:
+    from app import app
+
+    assert infra.RANK_FUNCTION in {f.name for f in app.pure_lambda_functions}
+    resources = infra.build_template(prod)["Resources"]
+    assert resources["RankPlacements"]["Properties"]["FunctionName"] == "kizuna-prod-rank_placements"
+    rank = role_policy(resources, infra.RANK_ROLE_LOGICAL_ID)
+    actions = {a for statement in rank["Statement"] for a in statement["Action"]}
+    assert actions <= set(infra.LOG_ACTIONS) | set(infra.XRAY_ACTIONS)
+    assert allows(rank, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod-rank_placements:*"))
+    assert not allows(rank, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-prod-campaigns"))
+    api = role_policy(resources, infra.API_ROLE_LOGICAL_ID)
+    assert allows(api, "lambda:InvokeFunction", arn("lambda", "function:kizuna-prod-rank_placements"))
+    assert not allows(api, "lambda:InvokeFunction", arn("lambda", "function:kizuna-prod-stream_handler"))
+    assert prod.settings.ranking_function == "kizuna-prod-rank_placements"
+
+
 def test_dev_policy_has_no_secret_parameter() -> None:
     dev = infra.load_stage("dev")
     assert not allows(infra.for_file(infra.api_policy(dev)), "ssm:GetParameter", arn("ssm", "parameter/x"))
@@ -325,7 +342,10 @@ GOOD_QA = {
     "autogen_policy": False,
     "iam_policy_file": "policy-qa.json",
     "environment_variables": {"KIZUNA_STAGE": "qa", "KIZUNA_JWT_SECRET_PARAMETER": "/kizuna/qa/jwt-secret"},
-    "lambda_functions": {"stream_handler": {"iam_policy_file": "policy-qa-stream_handler.json"}},
+    "lambda_functions": {
+        "stream_handler": {"iam_policy_file": "policy-qa-stream_handler.json"},
+        "rank_placements": {"iam_policy_file": "policy-qa-rank_placements.json"},
+    },
 }
 
 
@@ -336,6 +356,10 @@ GOOD_QA = {
         ({"environment_variables": {"KIZUNA_STAGE": "qa", "KIZUNA_JWT_SECRET": "x"}}, "SSM"),
         ({"autogen_policy": True}, "autogen_policy"),
         ({"lambda_functions": {}}, "its own iam_policy_file"),
+        (
+            {"lambda_functions": {"stream_handler": {"iam_policy_file": "policy-qa-stream_handler.json"}}},
+            "give rank_placements its own iam_policy_file",
+        ),
     ],
 )
 def test_unsafe_configurations_are_refused(tmp_path: Path, change: dict[str, Any], message: str) -> None:
@@ -358,5 +382,6 @@ def test_command_line_writes_template_and_policies(tmp_path: Path, capsys: pytes
     api = json.loads((config.parent / "policy-qa.json").read_text())
     assert allows(api, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-qa-members"))
     assert (config.parent / "policy-qa-stream_handler.json").exists()
+    assert (config.parent / "policy-qa-rank_placements.json").exists()
     assert "tables" in capsys.readouterr().out
     assert infra.main(["--stage", "nope", "-o", str(out), "--config", str(config)]) == 2

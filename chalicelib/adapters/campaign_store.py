@@ -1,0 +1,245 @@
+"""DynamoDB store of campaigns, their daily budgets, placement clicks, the ledger and ad counters.
+
+The charge of a click is one TransactWrite: the click record (``nonce`` does not exist yet: one
+charge per token), the ledger entry, and the day's budget decremented under
+``remaining >= :price`` (DynamoDB conditions cannot add, so ``remaining`` is kept rather than
+``spent``), plus the report counters. Either all of it happens or none: spend never exceeds the
+budget and the ledger always sums to the spend, whatever the concurrency.
+
+Impression and click counts are sharded counters (``Counters``), so a popular campaign spreads
+its writes over shards instead of one hot item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import errors
+from chalicelib.adapters.dynamodb import Store
+from chalicelib.adapters.tables import BudgetItem, CampaignItem, LedgerItem, PlacementClickItem
+from chalicelib.placements.models import Budget, Campaign, Keyword, Target
+from chalicelib.placements.tokens import Impression
+
+#: A click's transaction loses races with other clicks on the same budget item: retry generously.
+CLICK_ATTEMPTS = 25
+
+
+def _campaign(item: CampaignItem) -> Campaign:
+    return Campaign(
+        id=item.campaign_id,
+        company_id=item.company_id,
+        company_name=item.company_name,
+        name=item.name,
+        target=Target(item.target_type, item.target_id),  # type: ignore[arg-type]
+        headline=item.headline,
+        text=item.text,
+        keywords=[Keyword(k["text"], k["match"], int(k["max_cpc"])) for k in json.loads(item.keywords)],
+        negative_keywords=list(item.negative_keywords or []),
+        daily_budget=int(item.daily_budget),
+        status=item.status,  # type: ignore[arg-type]
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        version=int(item.version),
+    )
+
+
+def keywords_json(keywords: Iterable[Keyword]) -> str:
+    return json.dumps([{"text": k.text, "match": k.match, "max_cpc": k.max_cpc} for k in keywords], ensure_ascii=False)
+
+
+def counter(campaign_id: str, metric: str, day: str | None = None, keyword: str | None = None) -> str:
+    """Counter names: ``ad:<cid>:<metric>`` (all time) or ``ad:<cid>:<day>:<keyword>:<metric>``."""
+    if day is None:
+        return f"ad:{campaign_id}:{metric}"
+    return f"ad:{campaign_id}:{day}:{keyword}:{metric}"
+
+
+def _is_condition_failure(exc: PutError | UpdateError) -> bool:
+    return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+class CampaignStore(Store):
+    """Campaigns per company; budgets per campaign and day; one click record per impression token."""
+
+    def create(self, campaign: Campaign) -> None:
+        self._item(campaign).save(condition=CampaignItem.campaign_id.does_not_exist())
+
+    def _item(self, c: Campaign) -> CampaignItem:
+        return CampaignItem(
+            c.company_id,
+            c.id,
+            company_name=c.company_name,
+            name=c.name,
+            target_type=c.target.type,
+            target_id=c.target.id,
+            headline=c.headline,
+            text=c.text,
+            keywords=keywords_json(c.keywords),
+            negative_keywords=list(c.negative_keywords),
+            daily_budget=c.daily_budget,
+            status=c.status,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            version=c.version,
+        )
+
+    def get(self, company_id: str, campaign_id: str) -> Campaign | None:
+        try:
+            return _campaign(CampaignItem.get(company_id, campaign_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[str, Campaign]:
+        """Campaigns by (company id, campaign id); missing ones are left out."""
+        keys = list(dict.fromkeys(keys))
+        return {item.campaign_id: _campaign(item) for item in CampaignItem.batch_get(keys)} if keys else {}
+
+    def by_company(self, company_id: str, limit: int, cursor: str | None) -> tuple[list[Campaign], str | None]:
+        """A company's campaigns, newest first."""
+        start = self._start(cursor, ("company_id", "campaign_id"), company_id=company_id)
+        results = CampaignItem.query(
+            company_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        )
+        return self._page(results, _campaign)
+
+    def replace(self, campaign: Campaign, read_version: int) -> None:
+        """Write the edited campaign if nobody changed it since ``read_version`` (else Conflict)."""
+        try:
+            self._item(campaign).save(condition=CampaignItem.version == read_version)
+        except PutError as exc:
+            if _is_condition_failure(exc):
+                raise errors.Conflict(
+                    "The campaign changed meanwhile; reload and retry.", code="edit_conflict"
+                ) from None
+            raise
+
+    # --- budgets ---------------------------------------------------------------------------------
+
+    def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]:
+        """Each campaign's budget of ``day`` (a day without clicks yet has its whole budget)."""
+        found = (
+            {
+                item.campaign_id: Budget(item.campaign_id, day, int(item.budget), int(item.remaining))
+                for item in BudgetItem.batch_get([(c.id, day) for c in campaigns])
+            }
+            if campaigns
+            else {}
+        )
+        return {c.id: found.get(c.id) or Budget(c.id, day, c.daily_budget, c.daily_budget) for c in campaigns}
+
+    def _open_day(self, campaign: Campaign, day: str) -> None:
+        """Create the day's budget item on its first click (a no-op when it exists)."""
+        item = BudgetItem(
+            campaign.id, day, budget=campaign.daily_budget, remaining=campaign.daily_budget, spent=0, version=1
+        )
+        try:
+            item.save(condition=BudgetItem.campaign_id.does_not_exist())
+        except PutError as exc:
+            if not _is_condition_failure(exc):
+                raise
+
+    # --- clicks ----------------------------------------------------------------------------------
+
+    def _click(self, impression: Impression, charged: bool, outcome: str, now: datetime) -> PlacementClickItem:
+        return PlacementClickItem(
+            impression.nonce,
+            campaign_id=impression.campaign_id,
+            member_id=impression.member_id,
+            keyword=impression.keyword,
+            price=impression.price if charged else 0,
+            charged=charged,
+            outcome=outcome,
+            clicked_at=now,
+            version=1,
+        )
+
+    def record(self, impression: Impression, outcome: str, now: datetime) -> bool:
+        """Record a click that is not charged; False when the token was already clicked."""
+        try:
+            self._click(impression, False, outcome, now).save(condition=PlacementClickItem.nonce.does_not_exist())
+        except PutError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
+        """Charge a click: ``charged``, ``replay`` (token already clicked) or ``budget_exhausted``."""
+        self._open_day(campaign, day)
+        price = impression.price
+
+        def write(tx: TransactWrite) -> None:
+            tx.save(self._click(impression, True, "charged", now), condition=PlacementClickItem.nonce.does_not_exist())
+            tx.save(
+                LedgerItem(
+                    campaign.id,
+                    f"{day}#{impression.nonce}",
+                    amount=price,
+                    keyword=impression.keyword,
+                    member_id=impression.member_id,
+                    charged_at=now,
+                    version=1,
+                ),
+                condition=LedgerItem.entry_id.does_not_exist(),
+            )
+            tx.update(
+                BudgetItem(campaign.id, day),
+                actions=[
+                    BudgetItem.remaining.add(-price),
+                    BudgetItem.spent.add(price),
+                    BudgetItem.version.add(1),
+                ],
+                condition=BudgetItem.remaining >= price,
+                add_version_condition=False,
+            )
+            self.counters.add(tx, counter(campaign.id, "clicks"), 1)
+            self.counters.add(tx, counter(campaign.id, "clicks", day, impression.keyword), 1)
+            self.counters.add(tx, counter(campaign.id, "spend", day, impression.keyword), price)
+
+        # PynamoDB sends puts before updates: [click, ledger, budget, counters...].
+        reasons = self._transact(write, attempts=CLICK_ATTEMPTS)
+        if reasons is None:
+            return "charged"
+        if reasons[0] == "ConditionalCheckFailed":
+            return "replay"
+        return "budget_exhausted" if self.record(impression, "budget_exhausted", now) else "replay"
+
+    def ledger(self, campaign_id: str, day: str) -> list[int]:
+        """The amounts charged to a campaign on ``day`` (reports and audits)."""
+        return [int(e.amount) for e in LedgerItem.query(campaign_id, LedgerItem.entry_id.startswith(f"{day}#"))]
+
+    # --- counters --------------------------------------------------------------------------------
+
+    def count_impressions(self, shown: Sequence[tuple[str, str, str]]) -> None:
+        """Add one impression per (campaign id, day, keyword) shown, in one transaction."""
+        if not shown:
+            return
+
+        def write(tx: TransactWrite) -> None:
+            for campaign_id, day, keyword in shown:
+                self.counters.add(tx, counter(campaign_id, "impressions"), 1)
+                self.counters.add(tx, counter(campaign_id, "impressions", day, keyword), 1)
+
+        self._transact(write)
+
+    def history(self, campaign_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """All-time (impressions, clicks) per campaign, the auction's CTR evidence."""
+        ids = list(campaign_ids)
+        totals = self.counters.read([counter(c, m) for c in ids for m in ("impressions", "clicks")])
+        return {c: (totals[counter(c, "impressions")], totals[counter(c, "clicks")]) for c in ids}
+
+    def report(self, campaign_id: str, days: Sequence[str], keywords: Sequence[str]) -> dict[tuple[str, str, str], int]:
+        """Counter values keyed by (day, keyword, metric) for impressions, clicks and spend."""
+        names = {
+            (day, kw, metric): counter(campaign_id, metric, day, kw)
+            for day in days
+            for kw in keywords
+            for metric in ("impressions", "clicks", "spend")
+        }
+        values = self.counters.read(names.values())
+        return {key: values[name] for key, name in names.items()}

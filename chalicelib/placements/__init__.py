@@ -1,0 +1,1 @@
+"""Sponsored placements: campaigns, the auction around search, impression tokens, clicks and budgets."""

@@ -1,0 +1,258 @@
+"""Campaigns, placements and their reports: domain types and the shapes at the HTTP edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from chalicelib.members.models import Strict
+
+MatchType = Literal["exact", "phrase", "broad"]
+TargetType = Literal["community", "post"]
+CampaignStatus = Literal["active", "paused"]
+
+#: Max CPC and daily budgets are integer yen.
+MAX_CPC_YEN = 100_000
+MAX_DAILY_BUDGET_YEN = 100_000_000
+MAX_REPORT_DAYS = 31
+
+KeywordText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Headline = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+AdText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
+CampaignName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a placement leads to: the company's official community or one of its posts."""
+
+    type: TargetType
+    id: str
+
+
+@dataclass(frozen=True)
+class Keyword:
+    text: str
+    match: MatchType
+    max_cpc: int
+
+
+@dataclass
+class Campaign:
+    """A company's campaign: its ad, the keywords it bids on and its daily budget."""
+
+    id: str
+    company_id: str
+    company_name: str
+    name: str
+    target: Target
+    headline: str
+    text: str
+    keywords: list[Keyword]
+    negative_keywords: list[str]
+    daily_budget: int
+    status: CampaignStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A campaign's budget of one day."""
+
+    campaign_id: str
+    day: str
+    budget: int
+    remaining: int
+
+    @property
+    def spent(self) -> int:
+        return self.budget - self.remaining
+
+
+@dataclass(frozen=True)
+class ClickOutcome:
+    """What a click did: ``charged`` or why not (replay, expired, own_staff, budget_exhausted)."""
+
+    target: Target
+    charged: bool
+    outcome: str
+    price: int = 0
+
+
+@dataclass
+class Sponsored:
+    """A placement chosen by the auction, ready to be shown with its token."""
+
+    campaign: Campaign
+    keyword: str
+    slot: int
+    price: int
+    token: str = ""
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+class TargetIn(Strict):
+    type: TargetType
+    id: Id
+
+
+class KeywordIn(Strict):
+    text: KeywordText
+    match: MatchType
+    max_cpc: int = Field(ge=1, le=MAX_CPC_YEN, description="Max cost per click, integer yen.")
+
+
+def _unique_keywords(keywords: list[KeywordIn] | None) -> None:
+    if keywords is None:
+        return
+    seen = set()
+    for k in keywords:
+        key = (k.text.casefold(), k.match)
+        if key in seen:
+            raise ValueError(f"keyword {k.text!r} ({k.match}) is listed twice")
+        seen.add(key)
+
+
+class CampaignCreate(Strict):
+    name: CampaignName
+    target: TargetIn
+    headline: Headline = Field(description="At most 30 characters.")
+    text: AdText = Field(description="At most 90 characters.")
+    keywords: list[KeywordIn] = Field(min_length=1, max_length=50)
+    negative_keywords: list[KeywordText] = Field(default_factory=list, max_length=50)
+    daily_budget: int = Field(ge=1, le=MAX_DAILY_BUDGET_YEN, description="Integer yen per day.")
+    status: CampaignStatus = "active"
+
+    @model_validator(mode="after")
+    def _keywords_unique(self) -> CampaignCreate:
+        _unique_keywords(self.keywords)
+        return self
+
+
+class CampaignUpdate(Strict):
+    """Any subset of the fields; ``status`` pauses or resumes."""
+
+    name: CampaignName | None = None
+    target: TargetIn | None = None
+    headline: Headline | None = None
+    text: AdText | None = None
+    keywords: list[KeywordIn] | None = Field(default=None, min_length=1, max_length=50)
+    negative_keywords: list[KeywordText] | None = Field(default=None, max_length=50)
+    daily_budget: int | None = Field(default=None, ge=1, le=MAX_DAILY_BUDGET_YEN)
+    status: CampaignStatus | None = None
+
+    @model_validator(mode="after")
+    def _keywords_unique(self) -> CampaignUpdate:
+        _unique_keywords(self.keywords)
+        return self
+
+
+class TargetOut(BaseModel):
+    type: TargetType
+    id: str
+
+
+class KeywordOut(BaseModel):
+    text: str
+    match: MatchType
+    max_cpc: int
+
+
+class CampaignOut(BaseModel):
+    id: str
+    company_id: str
+    name: str
+    target: TargetOut
+    headline: str
+    text: str
+    keywords: list[KeywordOut]
+    negative_keywords: list[str]
+    daily_budget: int
+    status: CampaignStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, c: Campaign) -> CampaignOut:
+        return cls(
+            id=c.id,
+            company_id=c.company_id,
+            name=c.name,
+            target=TargetOut(type=c.target.type, id=c.target.id),
+            headline=c.headline,
+            text=c.text,
+            keywords=[KeywordOut(text=k.text, match=k.match, max_cpc=k.max_cpc) for k in c.keywords],
+            negative_keywords=list(c.negative_keywords),
+            daily_budget=c.daily_budget,
+            status=c.status,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+class SponsoredCompany(BaseModel):
+    id: str
+    name: str
+
+
+class SponsoredOut(BaseModel):
+    """One sponsored placement above the results of GET /search."""
+
+    ad_id: str
+    headline: str
+    text: str
+    company: SponsoredCompany
+    target: TargetOut
+    label: Literal["Sponsored"] = "Sponsored"
+    click_token: str = Field(description="POST /placements/{click_token}/click when the member follows it.")
+
+    @classmethod
+    def of(cls, s: Sponsored) -> SponsoredOut:
+        c = s.campaign
+        return cls(
+            ad_id=c.id,
+            headline=c.headline,
+            text=c.text,
+            company=SponsoredCompany(id=c.company_id, name=c.company_name),
+            target=TargetOut(type=c.target.type, id=c.target.id),
+            click_token=s.token,
+        )
+
+
+class ClickOut(BaseModel):
+    target: TargetOut
+
+
+class ReportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    start: dt.date | None = Field(default=None, alias="from", description="First day (JST), default 6 days ago.")
+    end: dt.date | None = Field(default=None, alias="to", description="Last day (JST), default today.")
+
+    @model_validator(mode="after")
+    def _range(self) -> ReportQuery:
+        if self.start and self.end and (self.end < self.start or (self.end - self.start).days >= MAX_REPORT_DAYS):
+            raise ValueError(f"from must be on or before to, at most {MAX_REPORT_DAYS} days apart")
+        return self
+
+
+class ReportRow(BaseModel):
+    day: str
+    keyword: str
+    match: MatchType
+    impressions: int
+    clicks: int
+    ctr: float | None = Field(description="clicks / impressions, null without impressions.")
+    spend: int
+    average_cpc: float | None = Field(description="spend / clicks in yen, null without clicks.")
+
+
+class CampaignReport(BaseModel):
+    campaign_id: str
+    rows: list[ReportRow]

@@ -1,0 +1,292 @@
+"""Use cases of sponsored placements: campaigns, the auction above search, clicks and reports.
+
+Days are Japan days (UTC+9, no daylight saving): budgets, pacing and reports reset at midnight
+in Tokyo, where the members and the advertisers are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import errors
+from chalicelib.members.models import Caller
+from chalicelib.members.service import Clock, utcnow
+from chalicelib.placements import matching, pacing
+from chalicelib.placements.models import (
+    Campaign,
+    CampaignCreate,
+    CampaignReport,
+    CampaignUpdate,
+    ClickOutcome,
+    Keyword,
+    ReportRow,
+    Sponsored,
+    Target,
+    TargetIn,
+)
+from chalicelib.placements.ranker import Ranker
+from chalicelib.placements.retrieval import candidates_body
+from chalicelib.placements.tokens import ImpressionTokens
+from chalicelib.posts.service import sortable_id
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.campaign_store import CampaignStore
+    from chalicelib.adapters.community_store import CommunityStore
+    from chalicelib.adapters.company_store import CompanyStore
+    from chalicelib.adapters.post_store import PostStore
+    from chalicelib.adapters.search_index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+JST = timedelta(hours=9)
+#: Staff roles that manage a company's campaigns.
+CAMPAIGN_ROLES = ("owner", "advertiser")
+
+
+def ad_day(now: datetime) -> str:
+    """The Japan day of ``now``, e.g. ``2026-11-26``."""
+    return (now.astimezone(UTC) + JST).date().isoformat()
+
+
+def day_fraction(now: datetime) -> float:
+    """How much of the Japan day has passed, in [0, 1)."""
+    local = now.astimezone(UTC) + JST
+    return (local.hour * 3600 + local.minute * 60 + local.second) / 86400
+
+
+def keyword_label(keyword: Keyword | dict[str, Any]) -> str:
+    """How a keyword is named in tokens and reports: ``<match>:<text>``."""
+    if isinstance(keyword, Keyword):
+        return f"{keyword.match}:{keyword.text}"
+    return f"{keyword['match']}:{keyword['text']}"
+
+
+class CampaignService:
+    """A company's owners and advertisers create, edit, pause, list and report on campaigns."""
+
+    def __init__(
+        self,
+        campaigns: CampaignStore,
+        companies: CompanyStore,
+        communities: CommunityStore,
+        posts: PostStore,
+        clock: Clock = utcnow,
+    ):
+        self.campaigns = campaigns
+        self.companies = companies
+        self.communities = communities
+        self.posts = posts
+        self.clock = clock
+
+    def _require_manager(self, caller: Caller, company_id: str) -> str:
+        """The company's name, if the caller is its owner or advertiser."""
+        company = self.companies.get(company_id)
+        if company is None:
+            raise errors.NotFound("No such company.")
+        staff = self.companies.staff(company_id, caller.member_id)
+        if staff is None or staff.role not in CAMPAIGN_ROLES:
+            raise errors.Forbidden(
+                "Only the company's owner or advertisers manage its campaigns.", code="not_campaign_manager"
+            )
+        return company.name
+
+    def _target(self, company_id: str, target: TargetIn) -> Target:
+        """The target if it is this company's official community or one of its official topics."""
+        if target.type == "community":
+            community = self.communities.get(target.id)
+            ok = community is not None and community.company_id == company_id
+        else:
+            post = self.posts.get(target.id)
+            ok = post is not None and post.kind == "topic" and post.company_id == company_id
+        if not ok:
+            raise errors.InvalidInput(
+                "The target must be this company's official community or one of its posts.",
+                code="invalid_target",
+                details=[{"path": "target.id", "message": "not a target of this company", "type": "foreign_target"}],
+            )
+        return Target(target.type, target.id)
+
+    def create(self, caller: Caller, company_id: str, req: CampaignCreate) -> Campaign:
+        """A new campaign of the company."""
+        company_name = self._require_manager(caller, company_id)
+        now = self.clock()
+        campaign = Campaign(
+            id=sortable_id(),
+            company_id=company_id,
+            company_name=company_name,
+            name=req.name,
+            target=self._target(company_id, req.target),
+            headline=req.headline,
+            text=req.text,
+            keywords=[Keyword(k.text, k.match, k.max_cpc) for k in req.keywords],
+            negative_keywords=list(req.negative_keywords),
+            daily_budget=req.daily_budget,
+            status=req.status,
+            created_at=now,
+            updated_at=now,
+        )
+        self.campaigns.create(campaign)
+        return campaign
+
+    def get(self, caller: Caller, company_id: str, campaign_id: str) -> Campaign:
+        self._require_manager(caller, company_id)
+        campaign = self.campaigns.get(company_id, campaign_id)
+        if campaign is None:
+            raise errors.NotFound("No such campaign.")
+        return campaign
+
+    def list(
+        self, caller: Caller, company_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[Campaign], str | None]:
+        """The company's campaigns, newest first."""
+        self._require_manager(caller, company_id)
+        return self.campaigns.by_company(company_id, limit, cursor)
+
+    def update(self, caller: Caller, company_id: str, campaign_id: str, req: CampaignUpdate) -> Campaign:
+        """Edit, pause or resume; a new daily budget applies from the next day's first click."""
+        campaign = self.get(caller, company_id, campaign_id)
+        changes: dict[str, Any] = {
+            name: getattr(req, name)
+            for name in ("name", "headline", "text", "negative_keywords", "daily_budget", "status")
+            if name in req.model_fields_set and getattr(req, name) is not None
+        }
+        if req.target is not None:
+            changes["target"] = self._target(company_id, req.target)
+        if req.keywords is not None:
+            changes["keywords"] = [Keyword(k.text, k.match, k.max_cpc) for k in req.keywords]
+        if not changes:
+            return campaign
+        edited = dataclasses.replace(campaign, **changes, updated_at=self.clock(), version=campaign.version + 1)
+        self.campaigns.replace(edited, campaign.version)
+        return edited
+
+    def report(
+        self, caller: Caller, company_id: str, campaign_id: str, start: date | None, end: date | None
+    ) -> CampaignReport:
+        """Impressions, clicks, CTR, spend and average CPC per day and keyword."""
+        campaign = self.get(caller, company_id, campaign_id)
+        end = end or date.fromisoformat(ad_day(self.clock()))
+        start = start or end - timedelta(days=6)
+        days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+        labels = [keyword_label(k) for k in campaign.keywords]
+        values = self.campaigns.report(campaign.id, days, labels)
+        rows = []
+        for day in days:
+            for label in labels:
+                impressions = values[(day, label, "impressions")]
+                clicks = values[(day, label, "clicks")]
+                spend = values[(day, label, "spend")]
+                rows.append(
+                    ReportRow(
+                        day=day,
+                        keyword=label.partition(":")[2],
+                        match=label.partition(":")[0],  # type: ignore[arg-type]
+                        impressions=impressions,
+                        clicks=clicks,
+                        ctr=round(clicks / impressions, 4) if impressions else None,
+                        spend=spend,
+                        average_cpc=round(spend / clicks, 2) if clicks else None,
+                    )
+                )
+        return CampaignReport(campaign_id=campaign.id, rows=rows)
+
+
+class PlacementService:
+    """Runs the auction for a search and turns clicks into charges."""
+
+    def __init__(
+        self,
+        campaigns: CampaignStore,
+        companies: CompanyStore,
+        index: SearchIndex,
+        ranker: Ranker,
+        tokens: ImpressionTokens,
+        slots: int,
+        reserve_price: int,
+        clock: Clock = utcnow,
+        draw: Callable[[], float] = random.random,
+    ):
+        self.campaigns = campaigns
+        self.companies = companies
+        self.index = index
+        self.ranker = ranker
+        self.tokens = tokens
+        self.slots = slots
+        self.reserve_price = reserve_price
+        self.clock = clock
+        self.draw = draw
+
+    def sponsored(self, caller: Caller, q: str) -> list[Sponsored]:
+        """At most ``slots`` placements for the query, each with a fresh impression token."""
+        query = matching.normalise(q)
+        if not query or self.slots <= 0:
+            return []
+        matched: dict[str, tuple[dict[str, Any], float]] = {}
+        keys = []
+        for hit in self.index.search(candidates_body(q))["hits"]["hits"]:
+            source = hit.get("_source") or {}
+            best = matching.best_keyword(source, query)
+            if best is not None:
+                matched[str(source["id"])] = best
+                keys.append((str(source["company_id"]), str(source["id"])))
+        if not matched:
+            return []
+        # DynamoDB, not the index, decides who may bid: a pause or an exhausted budget counts at once.
+        campaigns = [c for c in self.campaigns.get_many(keys).values() if c.status == "active"]
+        now = self.clock()
+        day, fraction = ad_day(now), day_fraction(now)
+        budgets = self.campaigns.budgets(campaigns, day)
+        history = self.campaigns.history(c.id for c in campaigns)
+        candidates, by_id = [], {}
+        for campaign in campaigns:
+            keyword, relevance = matched[campaign.id]
+            budget = budgets[campaign.id]
+            bid = min(int(keyword["max_cpc"]), budget.remaining)  # never a price the budget cannot pay
+            if bid < self.reserve_price or pacing.skips(budget.spent, budget.budget, fraction, self.draw()):
+                continue
+            impressions, clicks = history[campaign.id]
+            candidates.append(
+                {"ad_id": campaign.id, "bid": bid, "impressions": impressions, "clicks": clicks, "relevance": relevance}
+            )
+            by_id[campaign.id] = (campaign, keyword_label(keyword))
+        if not candidates:
+            return []
+        event = {"query": query, "slots": self.slots, "reserve_price": self.reserve_price, "candidates": candidates}
+        result = self.ranker.rank(event)
+        shown = []
+        for placement in result["placements"][: self.slots]:
+            campaign, label = by_id[placement["ad_id"]]
+            price = int(placement["price"])
+            token, _ = self.tokens.issue(
+                campaign.id, campaign.company_id, label, price, caller.member_id, now.timestamp()
+            )
+            shown.append(Sponsored(campaign, label, int(placement["slot"]), price, token))
+        self.campaigns.count_impressions([(s.campaign.id, day, s.keyword) for s in shown])
+        return shown
+
+    def click(self, caller: Caller, token: str) -> ClickOutcome:
+        """Record a click on a placement; charge it at most once, never beyond the day's budget."""
+        impression = self.tokens.verify(token)
+        campaign = self.campaigns.get(impression.company_id, impression.campaign_id)
+        if campaign is None:
+            raise errors.NotFound("No such placement.", code="placement_not_found")
+        now = self.clock()
+        if impression.member_id != caller.member_id:
+            # Shown to someone else: follow the link, but neither record nor charge (the nonce stays theirs).
+            return ClickOutcome(campaign.target, False, "other_member")
+        if impression.expired(now.timestamp()):
+            outcome = "expired"
+        elif self.companies.staff(campaign.company_id, caller.member_id) is not None:
+            outcome = "own_staff"
+        else:
+            outcome = self.campaigns.charge(impression, campaign, ad_day(now), now)
+            charged = outcome == "charged"
+            return ClickOutcome(campaign.target, charged, outcome, impression.price if charged else 0)
+        if not self.campaigns.record(impression, outcome, now):
+            outcome = "replay"
+        return ClickOutcome(campaign.target, False, outcome)
