@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+
+# A cold start creates many long-lived objects (routes, pydantic and PynamoDB classes): collecting
+# mid-import finds nothing to free and cost more than the app's own code. Collection resumes at
+# the end, with the import's objects frozen out of later collections too (as CPython docs suggest
+# for long-lived processes).
+gc.disable()
+
 from typing import Any
 
 from chalice import Chalice
@@ -40,3 +48,7 @@ def rank_placements(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ranking import rank_placements as rank
 
     return rank(event)
+
+
+gc.freeze()
+gc.enable()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.schema import Schema
 
 T = TypeVar("T")
 
 MAX_LIMIT = 100
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     """The query string of a list route."""
 
     model_config = ConfigDict(extra="ignore")
@@ -20,7 +22,7 @@ class PageQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
 
 
-class Page(BaseModel, Generic[T]):
+class Page(Schema, Generic[T]):
     """One page of a list."""
 
     items: list[T]

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from chalicelib.members.models import Strict
 from chalicelib.pagination import PageQuery
+from chalicelib.schema import Schema
 
 Category = Literal[
     "games",
@@ -90,19 +91,19 @@ class CommunityQuery(PageQuery):
         return None if value == "" else value
 
 
-class MemberRef(BaseModel):
+class MemberRef(Schema):
     """Who wrote or owns something; a withdrawn member shows as 'withdrawn member' without a handle."""
 
     handle: str | None
     display_name: str
 
 
-class CompanyRef(BaseModel):
+class CompanyRef(Schema):
     id: str
     name: str
 
 
-class CommunityOut(BaseModel):
+class CommunityOut(Schema):
     id: str
     name: str
     description: str
@@ -130,7 +131,7 @@ class CommunityOut(BaseModel):
         )
 
 
-class CommunityMemberOut(BaseModel):
+class CommunityMemberOut(Schema):
     handle: str | None
     display_name: str
     role: CommunityRole

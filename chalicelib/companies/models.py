@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.members.models import Strict
 from chalicelib.pagination import PageQuery
 from chalicelib.posts.models import InquiryStatus, PostOut
+from chalicelib.schema import Schema
 
 StaffRole = Literal["owner", "agent", "advertiser"]
 
@@ -48,7 +49,7 @@ class StaffPut(Strict):
     role: StaffRole
 
 
-class CompanyOut(BaseModel):
+class CompanyOut(Schema):
     id: str
     name: str
     website: str
@@ -59,7 +60,7 @@ class CompanyOut(BaseModel):
         return cls(id=c.id, name=c.name, website=c.website, created_at=c.created_at)
 
 
-class StaffOut(BaseModel):
+class StaffOut(Schema):
     handle: str
     display_name: str
     role: StaffRole
@@ -72,12 +73,12 @@ class InboxQuery(PageQuery):
     status: InquiryStatus = "open"
 
 
-class InboxEntry(BaseModel):
+class InboxEntry(Schema):
     inquiry: PostOut
     waiting_s: int = Field(description="Seconds from the inquiry to its first official answer, or until now.")
 
 
-class Metrics(BaseModel):
+class Metrics(Schema):
     """A company's public response record."""
 
     open: int = Field(description="Inquiries waiting for a first official answer.")

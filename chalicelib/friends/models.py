@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.pagination import PageQuery
+from chalicelib.schema import Schema
 
 FriendState = Literal["requested", "pending", "friends"]
 
@@ -24,7 +25,7 @@ class Friendship:
     since: datetime
 
 
-class FriendOut(BaseModel):
+class FriendOut(Schema):
     handle: str
     display_name: str
     state: FriendState = Field(description="requested: you asked; pending: they asked you; friends: both.")

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import StringConstraints
 
 from chalicelib.members.models import Strict
+from chalicelib.schema import Schema
 
 InviteStatus = Literal["active", "used", "revoked", "expired"]
 
@@ -37,7 +38,7 @@ class InviteCreate(Strict):
     note: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-class InviteOut(BaseModel):
+class InviteOut(Schema):
     code: str
     note: str | None
     status: InviteStatus

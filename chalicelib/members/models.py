@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from chalicelib.schema import Schema
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_]{3,20}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -55,7 +57,7 @@ class Caller:
         return "admin" in self.roles
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     """Request bodies: unknown fields and type coercions are errors."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -85,7 +87,7 @@ class ProfileUpdate(Strict):
         return self
 
 
-class MemberSelf(BaseModel):
+class MemberSelf(Schema):
     """The caller's own profile."""
 
     id: str
@@ -111,7 +113,7 @@ class MemberSelf(BaseModel):
         )
 
 
-class MemberPublic(BaseModel):
+class MemberPublic(Schema):
     """What any member may see of another."""
 
     handle: str
@@ -123,23 +125,23 @@ class MemberPublic(BaseModel):
         return cls(handle=m.handle, display_name=m.display_name, joined_at=m.created_at)
 
 
-class SignupResponse(BaseModel):
+class SignupResponse(Schema):
     member: MemberSelf
     token: str
 
 
-class TokenResponse(BaseModel):
+class TokenResponse(Schema):
     token: str
     expires_at: datetime
 
 
-class MemberCounts(BaseModel):
+class MemberCounts(Schema):
     cumulative: int = Field(description="Every signup ever, withdrawals included (as mixi reported).")
     active: int
     withdrawn: int
 
 
-class Stats(BaseModel):
+class Stats(Schema):
     members: MemberCounts
     communities: int
     posts: int

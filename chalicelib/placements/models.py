@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from chalicelib.members.models import Strict
+from chalicelib.schema import Schema
 
 MatchType = Literal["exact", "phrase", "broad"]
 TargetType = Literal["community", "post"]
@@ -153,18 +154,18 @@ class CampaignUpdate(Strict):
         return self
 
 
-class TargetOut(BaseModel):
+class TargetOut(Schema):
     type: TargetType
     id: str
 
 
-class KeywordOut(BaseModel):
+class KeywordOut(Schema):
     text: str
     match: MatchType
     max_cpc: int
 
 
-class CampaignOut(BaseModel):
+class CampaignOut(Schema):
     id: str
     company_id: str
     name: str
@@ -196,12 +197,12 @@ class CampaignOut(BaseModel):
         )
 
 
-class SponsoredCompany(BaseModel):
+class SponsoredCompany(Schema):
     id: str
     name: str
 
 
-class SponsoredOut(BaseModel):
+class SponsoredOut(Schema):
     """One sponsored placement above the results of GET /search."""
 
     ad_id: str
@@ -225,11 +226,11 @@ class SponsoredOut(BaseModel):
         )
 
 
-class ClickOut(BaseModel):
+class ClickOut(Schema):
     target: TargetOut
 
 
-class ReportQuery(BaseModel):
+class ReportQuery(Schema):
     model_config = ConfigDict(extra="ignore")
 
     start: dt.date | None = Field(default=None, alias="from", description="First day (JST), default 6 days ago.")
@@ -242,7 +243,7 @@ class ReportQuery(BaseModel):
         return self
 
 
-class ReportRow(BaseModel):
+class ReportRow(Schema):
     day: str
     keyword: str
     match: MatchType
@@ -253,6 +254,6 @@ class ReportRow(BaseModel):
     average_cpc: float | None = Field(description="spend / clicks in yen, null without clicks.")
 
 
-class CampaignReport(BaseModel):
+class CampaignReport(Schema):
     campaign_id: str
     rows: list[ReportRow]

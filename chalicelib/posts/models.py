@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 
 from chalicelib.communities.models import Id, MemberRef
 from chalicelib.members.models import Strict
+from chalicelib.schema import Schema
 
 PostKind = Literal["topic", "inquiry", "diary"]
 Visibility = Literal["members", "friends", "private"]
@@ -86,12 +87,12 @@ class ResolveRequest(Strict):
     comment_id: Id
 
 
-class CommunityRef(BaseModel):
+class CommunityRef(Schema):
     id: str
     name: str
 
 
-class PostOut(BaseModel):
+class PostOut(Schema):
     id: str
     kind: PostKind
     title: str
@@ -123,7 +124,7 @@ class PostOut(BaseModel):
         )
 
 
-class CommentOut(BaseModel):
+class CommentOut(Schema):
     id: str
     post_id: str
     body: str

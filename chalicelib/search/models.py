@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.placements.models import SponsoredOut
+from chalicelib.schema import Schema
 from chalicelib.search.query import SearchType
 
 ResultType = Literal["post", "community"]
 
 
-class SearchQuery(BaseModel):
+class SearchQuery(Schema):
     model_config = ConfigDict(extra="ignore")
 
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -21,12 +22,12 @@ class SearchQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=50)
 
 
-class ResultCommunity(BaseModel):
+class ResultCommunity(Schema):
     id: str
     name: str
 
 
-class SearchResult(BaseModel):
+class SearchResult(Schema):
     type: ResultType
     id: str
     title: str = Field(description="Plain text (escape it when rendering).")
@@ -34,7 +35,7 @@ class SearchResult(BaseModel):
     community: ResultCommunity | None = Field(description="The community of a post; null for communities and diaries.")
 
 
-class SearchPage(BaseModel):
+class SearchPage(Schema):
     query: str
     sponsored: list[SponsoredOut] = Field(default_factory=list, description="Sponsored placements (first page only).")
     results: list[SearchResult]
