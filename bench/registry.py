@@ -1,0 +1,30 @@
+"""The benchmarks ``python -m bench`` knows, in the order they run.
+
+To add one (community post listing, search latency, the auction, ...): write a module with
+``run(ctx) -> list[Row]`` and list it here. ``ctx.stack`` starts the throw-away stack on first
+use, so benchmarks that need no stack (import time) run before any JVM is up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench import import_time, me_latency, placements
+from bench.report import Row
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    summary: str
+    run: Callable[[Any], list[Row]]
+
+
+BENCHMARKS: list[Benchmark] = [
+    Benchmark("import", "cold `import app` vs importing its third-party modules alone", import_time.run),
+    Benchmark("me", "GET /me handler vs the same three GetItems made directly", me_latency.run),
+    Benchmark("auction", "rank_placements in-process, 10/100/1,000 candidates (p50, p99)", placements.run_auction),
+    Benchmark("search-ads", "GET /search service with sponsored ranking vs without", placements.run_search_overhead),
+]

@@ -1,0 +1,134 @@
+"""A throw-away local stack for benchmarks, built exactly like the test harness builds its own.
+
+DynamoDB Local (in memory) and osmem-server on free loopback ports, their endpoints in
+``os.environ``, a random signing key, a unique table prefix, fresh services and tables. Only
+the processes started here are stopped, by their PIDs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from chalice.test import Client
+
+from local.stack import ROOT, Service, aws_env, start_dynamodb, start_osmem
+
+ADMIN_PASSWORD = "bench-horse-battery-staple-42"
+
+
+@dataclass
+class Member:
+    handle: str
+    token: str
+    password: str
+    id: str
+
+
+class BenchStack:
+    """The running stack, the services and an in-process HTTP client over the Chalice app."""
+
+    def __init__(self) -> None:
+        self.dynamodb: Service | None = None
+        self.osmem: Service | None = None
+        self._saved_env: dict[str, str] | None = None
+        self.client: Client | None = None
+        self.services: Any = None
+        self._admin: Member | None = None
+
+    def start(self) -> BenchStack:
+        """Start everything; on failure stops whatever already started and re-raises."""
+        try:
+            self.dynamodb = start_dynamodb()
+            self.osmem = start_osmem()
+            self._saved_env = dict(os.environ)
+            os.environ.update(aws_env(self.dynamodb.url, self.osmem.url))
+            os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
+            os.environ["KIZUNA_TABLE_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}-"
+            from chalicelib.adapters import tables, wiring
+
+            wiring.reset()
+            self.services = wiring.services()
+            tables.create_tables()
+            from app import app
+
+            self.client = Client(app, project_dir=str(ROOT))
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Forget the services, restore the environment, stop our processes (osmem, then DynamoDB)."""
+        try:
+            from chalicelib.adapters import wiring
+
+            wiring.reset()
+        finally:
+            if self._saved_env is not None:
+                os.environ.clear()
+                os.environ.update(self._saved_env)
+                self._saved_env = None
+            for service in (self.osmem, self.dynamodb):
+                if service is not None:
+                    service.stop()  # terminate/kill of the Popen we hold, i.e. by its PID
+            self.osmem = self.dynamodb = None
+
+    def pids(self) -> list[int]:
+        return [s.process.pid for s in (self.dynamodb, self.osmem) if s is not None]
+
+    # -- HTTP through chalice.test, as the tests do -------------------------------------------
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+        assert self.client is not None, "stack not started"
+        headers: dict[str, str] = {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        raw = b""
+        if body is not None:
+            raw = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        return self.client.http.request(method, path, headers=headers, body=raw)
+
+    def _ok(self, res: Any, status: int, what: str) -> Any:
+        if res.status_code != status:
+            raise RuntimeError(f"{what}: expected {status}, got {res.status_code}: {res.body[:300]!r}")
+        return res.json_body
+
+    def admin(self) -> Member:
+        """An admin, created through the services and logged in through the API (once per stack)."""
+        if self._admin is None:
+            handle = f"admin_{uuid.uuid4().hex[:10]}"
+            member, _ = self.services.auth.ensure_admin(handle, ADMIN_PASSWORD, 10_000)
+            body = self._ok(
+                self.call("POST", "/auth/login", {"handle": handle, "password": ADMIN_PASSWORD}), 200, "admin login"
+            )
+            self._admin = Member(handle, body["token"], ADMIN_PASSWORD, member.id)
+        return self._admin
+
+    def new_member(self, inviter: Member | None = None, display_name: str = "ベンチ会員") -> Member:
+        """A member who signed up through the API with an invite from ``inviter`` (the admin by default)."""
+        inviter = inviter or self.admin()
+        code = self._ok(self.call("POST", "/invites", {}, token=inviter.token), 201, "create invite")["code"]
+        handle = f"m_{uuid.uuid4().hex[:10]}"
+        password = f"pw-{uuid.uuid4().hex}"
+        body = self._ok(
+            self.call(
+                "POST",
+                "/auth/signup",
+                {
+                    "invite_code": code,
+                    "handle": handle,
+                    "display_name": display_name,
+                    "password": password,
+                    "email": f"{handle}@example.com",
+                },
+            ),
+            201,
+            "signup",
+        )
+        return Member(handle, body["token"], password, body["member"]["id"])
