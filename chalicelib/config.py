@@ -33,6 +33,8 @@ class Settings:
     admin_invite_quota: int
     invite_ttl_days: int
     counter_shards: int
+    login_max_failures: int
+    login_window_s: int
     sponsored_slots: int
     reserve_price: int
     impression_ttl_s: int
@@ -66,6 +68,8 @@ def load_settings() -> Settings:
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
         invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),
+        login_max_failures=_int("KIZUNA_LOGIN_MAX_FAILURES", 10),
+        login_window_s=_int("KIZUNA_LOGIN_WINDOW_S", 900),
         sponsored_slots=_int("KIZUNA_SPONSORED_SLOTS", 2),
         reserve_price=_int("KIZUNA_RESERVE_PRICE", 5),
         impression_ttl_s=_int("KIZUNA_IMPRESSION_TTL_S", 3600),

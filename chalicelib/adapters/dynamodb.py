@@ -7,10 +7,11 @@ members) are single TransactWrite calls, so a request that fails midway leaves n
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -24,6 +25,7 @@ from chalicelib.adapters.tables import (
     FriendshipItem,
     HandleItem,
     InviteItem,
+    LoginAttemptItem,
     MemberItem,
     SessionItem,
 )
@@ -320,6 +322,42 @@ class SessionStore(Store):
             for sid in ids:
                 batch.delete(SessionItem(sid))
         return len(ids)
+
+
+class LoginAttemptStore:
+    """Counts failed logins per handle in a fixed window, so guessing passwords gets slow."""
+
+    def __init__(self, max_failures: int, window_s: int):
+        self.max_failures = max_failures
+        self.window = timedelta(seconds=window_s)
+
+    def blocked_for(self, handle: str, now: datetime) -> int:
+        """Seconds until ``handle`` may try again (0: not blocked)."""
+        try:
+            item = LoginAttemptItem.get(handle.lower(), consistent_read=True)
+        except DoesNotExist:
+            return 0
+        if int(item.failures) < self.max_failures or item.window_ends <= now:
+            return 0
+        return max(1, math.ceil((item.window_ends - now).total_seconds()))
+
+    def record_failure(self, handle: str, now: datetime) -> None:
+        """One more failure in the current window, or the first of a new one."""
+        key = handle.lower()
+        try:
+            LoginAttemptItem(key).update(
+                actions=[LoginAttemptItem.failures.add(1), LoginAttemptItem.version.add(1)],
+                condition=LoginAttemptItem.window_ends > now,
+                add_version_condition=False,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            ends = now + self.window
+            LoginAttemptItem(key, failures=1, window_ends=ends, ttl=ends, version=1).save()
+
+    def clear(self, handle: str) -> None:
+        LoginAttemptItem(handle.lower()).delete(add_version_condition=False)
 
 
 class InviteStore(Store):

@@ -438,6 +438,19 @@ class LedgerItem(Model):
     version = NumberAttribute()
 
 
+class LoginAttemptItem(Model):
+    """Failed logins of one handle (known or not) in the current window; expires by TTL."""
+
+    class Meta(_Meta):
+        base_name = "login_attempts"
+
+    handle = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute()
+    window_ends = UTCDateTimeAttribute()
+    ttl = TTLAttribute()
+    version = NumberAttribute()
+
+
 ALL_MODELS: list[type[Model]] = [
     MemberItem,
     HandleItem,
@@ -455,6 +468,7 @@ ALL_MODELS: list[type[Model]] = [
     BudgetItem,
     PlacementClickItem,
     LedgerItem,
+    LoginAttemptItem,
 ]
 
 
@@ -475,7 +489,7 @@ def create_tables(models: list[type[Model]] | None = None) -> list[str]:
         if not model.exists():
             model.create_table(wait=True)
             created.append(model.Meta.table_name)
-        if model is SessionItem:
+        if model in (SessionItem, LoginAttemptItem):
             _enable_ttl(model, "ttl")
     return created
 

@@ -10,7 +10,14 @@ from chalicelib.adapters.campaign_store import CampaignStore
 from chalicelib.adapters.community_store import CommunityStore
 from chalicelib.adapters.company_store import CompanyStore
 from chalicelib.adapters.cursors import CursorCodec
-from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
+from chalicelib.adapters.dynamodb import (
+    Counters,
+    FriendStore,
+    InviteStore,
+    LoginAttemptStore,
+    MemberStore,
+    SessionStore,
+)
 from chalicelib.adapters.post_store import PostStore
 from chalicelib.adapters.ranking_lambda import LambdaRanker
 from chalicelib.adapters.search_index import SearchIndex
@@ -85,7 +92,14 @@ def build(s: Settings) -> Services:
     )
     return Services(
         settings=s,
-        auth=AuthService(members, sessions, invites, tokens, s.invite_quota),
+        auth=AuthService(
+            members,
+            sessions,
+            invites,
+            tokens,
+            s.invite_quota,
+            LoginAttemptStore(s.login_max_failures, s.login_window_s),
+        ),
         members=MemberService(members, sessions, friends, counters),
         invites=InviteService(invites, s.invite_ttl_days),
         friends=FriendService(friends, members),

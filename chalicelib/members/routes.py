@@ -44,7 +44,7 @@ def signup(body: SignupRequest) -> SignupResponse:
     body=LoginRequest,
     response=TokenResponse,
     public=True,
-    errors_=(400, 401),
+    errors_=(400, 401, 429),
 )
 def login(body: LoginRequest) -> TokenResponse:
     token, expires_at = services().auth.login(body.handle, body.password)

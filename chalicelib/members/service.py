@@ -7,7 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import Counters, FriendStore, InviteStore, MemberStore, SessionStore
+from chalicelib.adapters.dynamodb import (
+    Counters,
+    FriendStore,
+    InviteStore,
+    LoginAttemptStore,
+    MemberStore,
+    SessionStore,
+)
 from chalicelib.members import credentials
 from chalicelib.members.models import (
     Caller,
@@ -35,6 +42,7 @@ class AuthService:
         invites: InviteStore,
         tokens: credentials.TokenIssuer,
         invite_quota: int,
+        attempts: LoginAttemptStore,
         clock: Clock = utcnow,
     ):
         self.members = members
@@ -42,6 +50,7 @@ class AuthService:
         self.invites = invites
         self.tokens = tokens
         self.invite_quota = invite_quota
+        self.attempts = attempts
         self.clock = clock
 
     def signup(self, req: SignupRequest) -> tuple[Member, str]:
@@ -95,11 +104,21 @@ class AuthService:
         return member, True
 
     def login(self, handle: str, password: str) -> tuple[str, datetime]:
-        """A new session for the right handle and password; one answer for every failure."""
+        """A new session for the right handle and password; one answer for every failure.
+
+        After too many failures the handle is locked for the rest of the window, known handles
+        and unknown ones alike, so the lock reveals nothing either.
+        """
+        now = self.clock()
+        wait_s = self.attempts.blocked_for(handle, now)
+        if wait_s:
+            raise errors.RateLimited("Too many failed logins; try again later.", retry_after_s=wait_s)
         member = self.members.get_by_handle(handle)
         ok = credentials.verify_password(member.password_hash if member else None, password)
         if not ok or member is None or not member.active:
+            self.attempts.record_failure(handle, now)
             raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
+        self.attempts.clear(handle)
         return self.start_session(member.id)
 
     def start_session(self, member_id: str) -> tuple[str, datetime]:

@@ -162,3 +162,47 @@ def test_a_valid_token_for_another_members_session_is_refused(api, new_member, s
     claims_b = jwt.decode(b.token, options={"verify_signature": False})
     swapped = forge({**claims_a, "sid": claims_b["sid"]}, services.settings.jwt_secret)
     assert api.call("GET", "/me", token=swapped).status_code == 401
+
+
+def fail_logins(api, handle: str, times: int) -> None:
+    for _ in range(times):
+        res = api.call("POST", "/auth/login", {"handle": handle, "password": "guess-guess-guess"})
+        assert res.status_code == 401, res.body
+
+
+def test_too_many_failed_logins_lock_the_handle_for_the_window(api, new_member):
+    m = new_member()
+    fail_logins(api, m.handle, 10)
+    res = api.call("POST", "/auth/login", {"handle": m.handle, "password": m.password})
+    assert res.status_code == 429
+    assert res.json_body["error"]["code"] == "rate_limited"
+    assert 0 < int(res.headers["Retry-After"]) <= 900
+    assert api.call("GET", "/me", token=m.token).status_code == 200  # existing sessions keep working
+
+
+def test_the_lock_answers_the_same_for_handles_that_do_not_exist(api):
+    ghost = unique_handle("ghost")
+    fail_logins(api, ghost, 10)
+    res = api.call("POST", "/auth/login", {"handle": ghost, "password": "anything-at-all"})
+    assert res.status_code == 429
+    assert res.json_body["error"]["code"] == "rate_limited"
+
+
+def test_a_successful_login_forgets_earlier_failures(api, new_member):
+    m = new_member()
+    fail_logins(api, m.handle, 9)
+    assert api.call("POST", "/auth/login", {"handle": m.handle, "password": m.password}).status_code == 200
+    fail_logins(api, m.handle, 9)
+    assert api.call("POST", "/auth/login", {"handle": m.handle, "password": m.password}).status_code == 200
+
+
+def test_failures_from_an_old_window_do_not_count(api, new_member):
+    from chalicelib.adapters.tables import LoginAttemptItem
+
+    m = new_member()
+    fail_logins(api, m.handle, 10)
+    LoginAttemptItem(m.handle).update(
+        actions=[LoginAttemptItem.window_ends.set(datetime.now(UTC) - timedelta(seconds=1))]
+    )
+    fail_logins(api, m.handle, 1)
+    assert api.call("POST", "/auth/login", {"handle": m.handle, "password": m.password}).status_code == 200
