@@ -51,6 +51,8 @@ class Caller:
     handle: str
     session_id: str
     roles: tuple[str, ...] = field(default=())
+    # The member as authentication just read it (consistently), so a use case need not read it again.
+    member: Member | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:

@@ -137,7 +137,13 @@ class AuthService:
         member = self.members.get(claims["sub"]) if member_id == claims["sub"] else None
         if member is None or not member.active:
             raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
-        return Caller(member_id=member.id, handle=member.handle, session_id=claims["sid"], roles=tuple(member.roles))
+        return Caller(
+            member_id=member.id,
+            handle=member.handle,
+            session_id=claims["sid"],
+            roles=tuple(member.roles),
+            member=member,
+        )
 
 
 class MemberService:
@@ -150,7 +156,8 @@ class MemberService:
         self.counters = counters
 
     def me(self, caller: Caller) -> Member:
-        member = self.members.get(caller.member_id)
+        """The caller's member record: the one authentication read, else a fresh read."""
+        member = caller.member or self.members.get(caller.member_id)
         if member is None:
             raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
         return member
