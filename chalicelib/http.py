@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
 from chalicelib.members.models import Caller
+from chalicelib.pagination import PageOf
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,12 @@ class RouteSpec:
     public: bool
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    response: type[BaseModel] | PageOf | None = None
     errors: tuple[int, ...] = field(default=())
+
+    def response_model(self) -> type[BaseModel] | None:
+        """The response model, with a ``PageOf`` declaration resolved."""
+        return self.response.model() if isinstance(self.response, PageOf) else self.response
 
 
 ROUTES: list[RouteSpec] = []
@@ -142,7 +147,7 @@ class Api:
         status: int = 200,
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
-        response: type[BaseModel] | None = None,
+        response: type[BaseModel] | PageOf | None = None,
         public: bool = False,
         errors_: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

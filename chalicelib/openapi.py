@@ -39,7 +39,7 @@ REASONS = {
 def _models(routes: list[RouteSpec]) -> list[type[BaseModel]]:
     seen: dict[type[BaseModel], None] = {}
     for r in routes:
-        for m in (r.body, r.response):
+        for m in (r.body, r.response_model()):
             if m is not None:
                 seen[m] = None
     return list(seen)
@@ -74,8 +74,9 @@ def document() -> dict[str, Any]:
                 "content": {"application/json": {"schema": refs[(r.body, "validation")]}},
             }
         ok: dict[str, Any] = {"description": "OK" if r.status != 204 else "No content"}
-        if r.response is not None:
-            ok["content"] = {"application/json": {"schema": refs[(r.response, "validation")]}}
+        response = r.response_model()
+        if response is not None:
+            ok["content"] = {"application/json": {"schema": refs[(response, "validation")]}}
         responses: dict[str, Any] = {str(r.status): ok}
         statuses = set(r.errors) | ({400} if (r.body or r.query) else set()) | (set() if r.public else {401})
         for status in sorted(statuses):

@@ -8,7 +8,7 @@ from chalicelib.adapters.wiring import services
 from chalicelib.communities.models import Community, CommunityCreate, CommunityMemberOut, CommunityOut, CommunityQuery
 from chalicelib.http import Api
 from chalicelib.members.models import Caller
-from chalicelib.pagination import Page, PageQuery
+from chalicelib.pagination import Page, PageOf, PageQuery
 
 bp = Blueprint(__name__)
 api = Api(bp, "communities")
@@ -39,7 +39,7 @@ def create_community(caller: Caller, body: CommunityCreate) -> CommunityOut:
     "GET",
     summary="Browse communities, biggest or newest first, optionally in one category.",
     query=CommunityQuery,
-    response=Page[CommunityOut],
+    response=PageOf(CommunityOut),
 )
 def list_communities(caller: Caller, query: CommunityQuery) -> Page[CommunityOut]:
     svc = services().communities
@@ -80,7 +80,7 @@ def leave_community(caller: Caller, community_id: str) -> CommunityOut:
     "GET",
     summary="The members of a community.",
     query=PageQuery,
-    response=Page[CommunityMemberOut],
+    response=PageOf(CommunityMemberOut),
     errors_=(404,),
 )
 def list_members(caller: Caller, community_id: str, query: PageQuery) -> Page[CommunityMemberOut]:

@@ -8,7 +8,7 @@ from chalicelib.adapters.wiring import services
 from chalicelib.companies.models import CompanyCreate, CompanyOut, InboxEntry, InboxQuery, Metrics, StaffOut, StaffPut
 from chalicelib.http import Api
 from chalicelib.members.models import Caller
-from chalicelib.pagination import Page
+from chalicelib.pagination import Page, PageOf
 from chalicelib.posts.models import PostOut
 
 bp = Blueprint(__name__)
@@ -62,7 +62,7 @@ def remove_staff(caller: Caller, company_id: str, handle: str) -> None:
     "GET",
     summary="Inquiries by status (default open), oldest first, with waiting seconds (staff).",
     query=InboxQuery,
-    response=Page[InboxEntry],
+    response=PageOf(InboxEntry),
     errors_=(403, 404),
 )
 def inbox(caller: Caller, company_id: str, query: InboxQuery) -> Page[InboxEntry]:

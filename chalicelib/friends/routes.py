@@ -8,7 +8,7 @@ from chalicelib.adapters.wiring import services
 from chalicelib.friends.models import FriendOut, FriendQuery, Friendship
 from chalicelib.http import Api
 from chalicelib.members.models import Caller
-from chalicelib.pagination import Page
+from chalicelib.pagination import Page, PageOf
 
 bp = Blueprint(__name__)
 api = Api(bp, "friends")
@@ -30,7 +30,7 @@ def request_friend(caller: Caller, handle: str) -> FriendOut:
     return _out(link, display_name)
 
 
-@api.route("/friends", "GET", summary="Your friends and requests.", query=FriendQuery, response=Page[FriendOut])
+@api.route("/friends", "GET", summary="Your friends and requests.", query=FriendQuery, response=PageOf(FriendOut))
 def list_friends(caller: Caller, query: FriendQuery) -> Page[FriendOut]:
     links, cursor = services().friends.list(caller, query.state, query.limit, query.cursor)
     return Page[FriendOut](items=[_out(link, name) for link, name in links], next_cursor=cursor)

@@ -8,7 +8,7 @@ from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
 from chalicelib.invites.models import InviteCreate, InviteOut
 from chalicelib.members.models import Caller
-from chalicelib.pagination import Page, PageQuery
+from chalicelib.pagination import Page, PageOf, PageQuery
 
 bp = Blueprint(__name__)
 api = Api(bp, "invites")
@@ -33,7 +33,7 @@ def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
     "GET",
     summary="Your invite codes with their status, newest first.",
     query=PageQuery,
-    response=Page[InviteOut],
+    response=PageOf(InviteOut),
 )
 def list_invites(caller: Caller, query: PageQuery) -> Page[InviteOut]:
     svc = services().invites

@@ -7,7 +7,7 @@ from chalice.app import Blueprint
 from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
 from chalicelib.members.models import Caller
-from chalicelib.pagination import Page, PageQuery
+from chalicelib.pagination import Page, PageOf, PageQuery
 from chalicelib.placements.models import (
     CampaignCreate,
     CampaignOut,
@@ -40,7 +40,7 @@ def create_campaign(caller: Caller, company_id: str, body: CampaignCreate) -> Ca
     "GET",
     summary="The company's campaigns, newest first (owner or advertiser).",
     query=PageQuery,
-    response=Page[CampaignOut],
+    response=PageOf(CampaignOut),
     errors_=(400, 403, 404),
 )
 def list_campaigns(caller: Caller, company_id: str, query: PageQuery) -> Page[CampaignOut]:

@@ -7,7 +7,7 @@ from chalice.app import Blueprint
 from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
 from chalicelib.members.models import Caller
-from chalicelib.pagination import Page, PageQuery
+from chalicelib.pagination import Page, PageOf, PageQuery
 from chalicelib.posts.models import (
     Comment,
     CommentCreate,
@@ -56,7 +56,7 @@ def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut
     "GET",
     summary="A community's posts, newest first.",
     query=PageQuery,
-    response=Page[PostOut],
+    response=PageOf(PostOut),
     errors_=(404,),
 )
 def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[PostOut]:
@@ -81,7 +81,7 @@ def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
     "GET",
     summary="A member's diary entries that you may read, newest first.",
     query=PageQuery,
-    response=Page[PostOut],
+    response=PageOf(PostOut),
     errors_=(404,),
 )
 def list_diary(caller: Caller, handle: str, query: PageQuery) -> Page[PostOut]:
@@ -134,7 +134,7 @@ def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> Comment
     "GET",
     summary="A post's comments, oldest first.",
     query=PageQuery,
-    response=Page[CommentOut],
+    response=PageOf(CommentOut),
     errors_=(404,),
 )
 def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[CommentOut]:
