@@ -20,6 +20,8 @@ def test_patch_me_changes_display_name_in_japanese(api, new_member):
     res = api.call("PATCH", "/me", {"display_name": "ミクシィ太郎🎌"}, token=m.token)
     assert res.status_code == 200, res.body
     assert res.json_body["display_name"] == "ミクシィ太郎🎌"
+    assert "ミクシィ太郎🎌".encode() in res.body  # sent as UTF-8, not as \u escapes
+    assert res.headers["Content-Type"] == "application/json; charset=utf-8"
     public = api.call("GET", f"/members/{m.handle}", token=m.token).json_body
     assert public["display_name"] == "ミクシィ太郎🎌"
     assert "email" not in public
