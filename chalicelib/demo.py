@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from chalicelib.communities.models import CommunityCreate
 from chalicelib.companies.models import CompanyCreate
 from chalicelib.members.models import Caller, Member, SignupRequest
+from chalicelib.placements.models import CampaignCreate, KeywordIn, TargetIn
 from chalicelib.posts.models import CommentCreate, DiaryCreate, PostCreate
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def seed(svc: Services, password: str, admin_handle: str = "admin") -> str:
     _seed_diaries(svc, m)
     return (
         f"demo members {', '.join(h for h, _ in DEMO_MEMBERS)} created (password {password}), "
-        "with communities, posts, diaries and an official company community"
+        "with communities, posts, diaries, an official company community and a sponsored campaign"
     )
 
 
@@ -114,6 +115,22 @@ def _seed_company(svc: Services, admin: Caller, m: dict[str, Caller]) -> None:
         CommentCreate(body="お問い合わせありがとうございます。来週中に発送いたします。"),
     )
     svc.posts.resolve(m["taro"], answered.id, reply.id)
+    svc.campaigns.create(
+        m["kizuna_support"],
+        company.id,
+        CampaignCreate(
+            name="公式サポートの案内",
+            target=TargetIn(type="community", id=official.id),
+            headline="キズナゲームス公式サポート",
+            text="製品のご質問には公式スタッフがコミュニティでお答えします。",
+            keywords=[
+                KeywordIn(text="DS", match="broad", max_cpc=30),
+                KeywordIn(text="セーブデータ", match="phrase", max_cpc=50),
+            ],
+            negative_keywords=["求人"],
+            daily_budget=3000,
+        ),
+    )
 
 
 def _seed_diaries(svc: Services, m: dict[str, Caller]) -> None:

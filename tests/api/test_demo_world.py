@@ -30,3 +30,16 @@ def test_seed_demo_builds_a_small_world_once(api, services, admin):
 
     diary = api.call("GET", "/members/hanako/diary", token=token).json_body["items"]
     assert [d["title"] for d in diary] == ["今日のランチ"]  # taro is not hanako's friend
+
+
+def test_demo_world_shows_a_sponsored_placement_above_search(api, services, admin):
+    from chalicelib import ops
+
+    seed(services, DEMO_PASSWORD, admin.handle)
+    assert ops.main(["reindex", "--quiet"]) == 0
+    token = api.call("POST", "/auth/login", {"handle": "hanako", "password": DEMO_PASSWORD}).json_body["token"]
+    res = api.call("GET", "/search?q=DS", token=token)
+    assert res.status_code == 200, res.body
+    sponsored = res.json_body["sponsored"]
+    assert [s["headline"] for s in sponsored] == ["キズナゲームス公式サポート"]
+    assert any(r["title"] == "ニンテンドーDS好き集まれ！" for r in res.json_body["results"])
