@@ -11,7 +11,7 @@ import math
 import random
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -21,6 +21,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import errors
 from chalicelib.adapters.cursors import CursorCodec
 from chalicelib.adapters.tables import (
+    BanItem,
     CounterItem,
     FriendshipItem,
     HandleItem,
@@ -35,6 +36,7 @@ from chalicelib.invites.models import Invite
 from chalicelib.members.models import Member
 
 TRANSACTION_ATTEMPTS = 5
+BANNED = "banned"
 
 
 def _member(item: MemberItem) -> Member:
@@ -286,14 +288,22 @@ class MemberStore(Store):
                     self.counters.add(tx, Counters.MEMBERS_ACTIVE, -1)
                     if status == "withdrawn":
                         self.counters.add(tx, Counters.MEMBERS_WITHDRAWN, 1)
+                    if status == "banned":
+                        tx.save(BanItem(BANNED, member_id, banned_at=datetime.now(UTC), version=1))
                 return True
             except TransactWriteError as exc:
-                if _reasons(exc)[0] == "ConditionalCheckFailed":
+                # PynamoDB sends puts before updates: [ban?, member, counters...].
+                member_index = 1 if status == "banned" else 0
+                if _reasons(exc)[member_index] == "ConditionalCheckFailed":
                     return False
                 if not _is_conflict(exc) or attempt == TRANSACTION_ATTEMPTS - 1:
                     raise
                 random_backoff(attempt)
         return False
+
+    def banned_ids(self) -> list[str]:
+        """Every banned member's id (one Query on a single key; bans are rare)."""
+        return [ban.member_id for ban in BanItem.query(BANNED)]
 
 
 class SessionStore(Store):

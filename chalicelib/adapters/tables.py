@@ -438,6 +438,18 @@ class LedgerItem(Model):
     version = NumberAttribute()
 
 
+class BanItem(Model):
+    """A banned member, listed under one key so a search can exclude every ban in one Query."""
+
+    class Meta(_Meta):
+        base_name = "bans"
+
+    list_name = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute(range_key=True)
+    banned_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
 class LoginAttemptItem(Model):
     """Failed logins of one handle (known or not) in the current window; expires by TTL."""
 
@@ -469,6 +481,7 @@ ALL_MODELS: list[type[Model]] = [
     PlacementClickItem,
     LedgerItem,
     LoginAttemptItem,
+    BanItem,
 ]
 
 

@@ -106,7 +106,7 @@ def build(s: Settings) -> Services:
         communities=CommunityService(communities, companies, members),
         posts=PostService(posts, communities, companies, friends, members),
         companies=CompanyService(companies, posts, members),
-        search=SearchService(index, friends, cursors, placements),
+        search=SearchService(index, friends, cursors, placements, members),
         campaigns=CampaignService(campaigns, companies, communities, posts),
         placements=placements,
     )

@@ -65,8 +65,9 @@ def search_body(
     friend_ids: Iterable[str],
     size: int,
     after: tuple[float, str] | None = None,
+    banned_ids: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The OpenSearch request body of one page of results."""
+    """The OpenSearch request body of one page of results (nothing by ``banned_ids``)."""
     words = terms(q)
     matches: list[dict[str, Any]] = [
         {"multi_match": {"query": word, "fields": FIELDS, "operator": "and"}} for word in words
@@ -80,6 +81,9 @@ def search_body(
             ],
         }
     }
+    banned = sorted(set(banned_ids))
+    if banned:
+        query["bool"]["must_not"] = [{"terms": {"author_id": banned}}]
     body: dict[str, Any] = {
         "query": {
             "function_score": {

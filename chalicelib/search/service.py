@@ -15,7 +15,7 @@ from chalicelib.search.query import SearchType
 
 if TYPE_CHECKING:
     from chalicelib.adapters.cursors import CursorCodec
-    from chalicelib.adapters.dynamodb import FriendStore
+    from chalicelib.adapters.dynamodb import FriendStore, MemberStore
     from chalicelib.adapters.search_index import SearchIndex
     from chalicelib.placements.service import PlacementService
 
@@ -45,10 +45,16 @@ class SearchService:
     """Searches the index with the caller's visibility in the query."""
 
     def __init__(
-        self, index: SearchIndex, friends: FriendStore, cursors: CursorCodec, placements: PlacementService | None = None
+        self,
+        index: SearchIndex,
+        friends: FriendStore,
+        cursors: CursorCodec,
+        placements: PlacementService | None = None,
+        members: MemberStore | None = None,
     ):
         self.index = index
         self.friends = friends
+        self.members = members
         self.cursors = cursors
         self.placements = placements
 
@@ -79,10 +85,12 @@ class SearchService:
         """One page of results for ``q``; only what the caller may read."""
         after = self._after(cursor, q, search_type)
         friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
+        # A ban hides the member's posts from search at once, without rewriting their documents.
+        banned_ids = self.members.banned_ids() if self.members is not None else []
         fetch = limit + 1
         fresh: list[Mapping[str, Any]] = []
         for _ in range(FETCH_ROUNDS):
-            body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after)
+            body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after, banned_ids)
             hits = self.index.search(body)["hits"]["hits"]
             fresh = [h for h in hits if not build.already_shown(h, after)]
             if len(fresh) > limit or len(hits) < fetch:

@@ -311,3 +311,18 @@ def test_check_index_finds_and_repairs_differences_and_reindex_rebuilds(
     assert found(api, author, word) == {kept, missing}
     indexed()  # the late stream records change nothing: their versions are not newer
     assert ops.main(["check-index"]) == 0
+
+
+def test_a_banned_members_posts_disappear_from_search_at_once(api, author, new_member, community, indexed):
+    from chalicelib import ops
+
+    reader, troll = new_member(), new_member()
+    api.call("PUT", f"/communities/{community['id']}/membership", token=troll.token)
+    word = marker()
+    kept = post(api, author, community["id"], f"{word} 普通の投稿", "本文")
+    hidden = post(api, troll, community["id"], f"{word} 荒らしの投稿", "本文")
+    troll_diary = diary(api, troll, f"{word} 日記", "本文")
+    indexed()
+    assert found(api, reader, word) == {kept, hidden, troll_diary}
+    assert ops.main(["ban", troll.handle]) == 0
+    assert found(api, reader, word) == {kept}
