@@ -5,9 +5,17 @@ BIN    := $(VENV)/bin
 EMULATOR := node_modules/amplify-dynamodb-simulator/emulator
 LAUNCHER := .local/build/DynamoDBLocalLoopback.class
 
-.PHONY: install run test lint typecheck pytest bench package clean
+.PHONY: install browser run test lint typecheck pytest bench package clean
 
 install: $(VENV)/.installed node_modules/.installed $(LAUNCHER)
+
+# The end-to-end tests drive Debian's chromium through Playwright (never `playwright install`);
+# Japanese pages need the IPA fonts. A no-op when both are there; only `make test` needs them.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-ipafont-gothic; \
+	fi
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +42,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy chalicelib
 
-pytest: install
+pytest: install browser
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest package

@@ -1,8 +1,8 @@
-"""The local stack: DynamoDB Local, osmem-server, the stream relay and `chalice local`.
+"""The local stack: DynamoDB Local, osmem-server, the stream relay, `chalice local` and the web front.
 
 ``python -m local.stack run`` is what ``make run`` calls: it starts everything on loopback,
-prepares the tables and an admin, prints an invite, and stops every process it started on
-Ctrl-C or SIGTERM. The test harness uses the same launchers for its throw-away stack.
+prepares the tables and an admin, prints an invite and the web client's URL, and stops every
+process it started on Ctrl-C or SIGTERM. The test harness uses the same launchers for its throw-away stack.
 """
 
 from __future__ import annotations
@@ -117,6 +117,30 @@ def start_osmem(port: int | None = None) -> Service:
     return service
 
 
+def start_web(api_url: str, port: int | None = None) -> Service:
+    """``local/web.py`` on 127.0.0.1: web/ plus ``/api/*`` proxied to ``api_url`` (CloudFront's part)."""
+    port = port or free_port()
+    log = _log_file("web")
+    cmd = [sys.executable, "-m", "local.web", "--port", str(port), "--api", api_url]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    service = Service("web", proc, f"http://{HOST}:{port}", log)
+    wait_for_port(service, port, timeout=30)
+    return service
+
+
+def _web_port(api_port: int) -> int:
+    """``WEB_PORT``, else the port after the API's when it is free, else any free port."""
+    if os.environ.get("WEB_PORT"):
+        return int(os.environ["WEB_PORT"])
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, api_port + 1))
+        except OSError:
+            return free_port()
+    return api_port + 1
+
+
 def aws_env(dynamodb_url: str, opensearch_url: str | None) -> dict[str, str]:
     """The environment that points the app at the local services (the same code runs on AWS)."""
     env = {
@@ -213,9 +237,11 @@ def run() -> int:
         )  # fmt: skip
         api = stack.add(Service("chalice local", chalice, f"http://{HOST}:{api_port}"))
         wait_for_port(api, api_port, timeout=60)
+        web = stack.add(start_web(api.url, _web_port(api_port)))
         print(f"\nKizuna is running at {api.url}  (OpenAPI: {api.url}/openapi.json)")
         print(f"  DynamoDB Local {ddb.url}, osmem-server {osmem.url}, logs in .local/logs/")
         print(f"  an invite code from {admin_handle}: {invite}")
+        print(f"\n  Open {web.url}/  (member client; company dashboard: {web.url}/dashboard.html)\n")
         print("Press Ctrl-C to stop.")
         while not stopping:
             for service in stack.services:

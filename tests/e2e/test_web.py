@@ -1,0 +1,274 @@
+"""The web client in a real browser: Debian's chromium driven by Playwright.
+
+The browser talks to ``local/web.py`` (the static files plus ``/api/*``), which forwards to a
+``chalice local`` started here against the session's throw-away stack, as ``make run`` wires
+them. Search is fed by the real stream handler through a relay, as in tests/api/test_search.py.
+Without /usr/bin/chromium these tests fail (``make install`` installs it); they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from chalicelib.streams.handler import handle
+from local.relay import StreamRelay
+from local.stack import HOST, ROOT, Service, free_port, start_web, wait_for_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+SCREENSHOTS = Path("/tmp")
+INDEX_TIMEOUT = 20.0
+
+
+@pytest.fixture(scope="module")
+def web_url(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``chalice local`` on the test tables, behind ``local/web.py``; both stopped by PID afterwards."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("e2e") / "chalice.log"
+    # local_stack put the endpoints, KIZUNA_TABLE_PREFIX and KIZUNA_JWT_SECRET into os.environ.
+    env = dict(os.environ)
+    chalice = str(Path(sys.executable).parent / "chalice")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [chalice, "local", "--no-autoreload", "--host", HOST, "--port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    api = Service("chalice local", proc, f"http://{HOST}:{port}", log)
+    try:
+        wait_for_port(api, port, timeout=60)
+        web = start_web(api.url)
+        try:
+            yield web.url
+        finally:
+            web.stop()
+    finally:
+        api.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make install` installs it (chromium, fonts-ipafont-gothic)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Any]:
+    """A factory of pages, each in its own context (its own sessionStorage); no script may fail."""
+    contexts = []
+    errors: list[str] = []
+
+    def make() -> Page:
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ja-JP")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def indexed(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Call to wait until everything written so far went through the stream handler."""
+    state = tmp_path_factory.mktemp("e2e-relay") / "state.json"
+    with StreamRelay(handle, state, backoff_base=0.02, backoff_cap=0.2, idle_sleep=0.02) as relay:
+
+        def sync() -> None:
+            deadline = time.monotonic() + INDEX_TIMEOUT
+            idle_passes = 0
+            while idle_passes < 2:
+                assert time.monotonic() < deadline, "the stream handler did not catch up"
+                idle_passes = idle_passes + 1 if relay.poll_once() == 0 else 0
+
+        yield sync
+
+
+def marker() -> str:
+    return f"zq{uuid.uuid4().hex[:10]}"
+
+
+def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
+    page.goto(f"{web_url}/#/login")
+    page.fill("#login-form input[name=handle]", handle)
+    page.fill("#login-form input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#profile")).to_be_visible()
+
+
+def search_from_nav(page: Page, q: str) -> None:
+    page.fill("#nav input[name=q]", q)
+    page.press("#nav input[name=q]", "Enter")
+    expect(page.locator("#search-page h2")).to_contain_text(q)
+
+
+def test_member_signs_up_creates_a_community_posts_and_finds_the_topic_marked(
+    new_page: Any, web_url: str, api: Any, admin: Any, indexed: Any
+) -> None:
+    word = marker()
+    code = api.call("POST", "/invites", {}, token=admin.token).json_body["code"]
+    handle, password = f"web_{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}"
+    page = new_page()
+
+    page.goto(f"{web_url}/")
+    page.click("text=新規登録")
+    signup = page.locator("#signup-form")
+    signup.locator("input[name=invite_code]").fill(code)
+    signup.locator("input[name=handle]").fill(handle)
+    signup.locator("input[name=display_name]").fill("ウェブ花子")
+    signup.locator("input[name=email]").fill(f"{handle}@example.com")
+    signup.locator("input[name=password]").fill(password)
+    signup.locator("button[type=submit]").click()
+    expect(page.locator("#profile h2")).to_have_text("ウェブ花子さん")
+    expect(page.locator("#profile")).to_contain_text(f"@{admin.handle}")  # invited by
+    expect(page.locator("#stats")).to_contain_text("会員数")
+
+    page.click("#nav >> text=ログアウト")
+    expect(page.locator("#login-form")).to_be_visible()
+    page.fill("#login-form input[name=handle]", handle)
+    page.fill("#login-form input[name=password]", "not-the-password")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#login-form .msg-error")).to_be_visible()  # the API's error message, shown
+    log_in(page, web_url, handle, password)
+
+    new = page.locator("#new-community")
+    new.locator("input[name=name]").fill(f"ラーメン研究会 {word}")
+    new.locator("select[name=category]").select_option("food")
+    new.locator("textarea[name=description]").fill("おいしいラーメンの情報交換をしましょう。")
+    new.locator("button[type=submit]").click()
+    expect(page.locator("#community-page h2")).to_contain_text("ラーメン研究会")
+    expect(page.locator("#community-page")).to_contain_text("あなた: 管理人")
+
+    # Markup typed by a member is text everywhere (title) and escaped by the server (snippet).
+    title = "渋谷のおすすめラーメン <b>太字</b>"
+    topic = page.locator("#new-topic")
+    topic.locator("input[name=title]").fill(title)
+    topic.locator("textarea[name=body]").fill(f"駅前に新しいラーメン屋ができました。{word} <img src=x>")
+    topic.locator("button[type=submit]").click()
+    expect(page.locator("#post-page h2")).to_have_text(title)
+    page.fill("#new-comment textarea[name=body]", "今度行ってみます！")
+    page.click("#new-comment button[type=submit]")
+    expect(page.locator("#comments .comment")).to_have_count(1)
+
+    indexed()
+    search_from_nav(page, f"ラーメン {word}")
+    result = page.locator("#results li.result", has_text="渋谷のおすすめラーメン")
+    expect(result).to_have_count(1)
+    expect(result.locator(".result-title")).to_have_text(title)
+    marks = result.locator(".snippet mark")
+    expect(marks.first).to_be_visible()
+    assert any("ラ" in m or "メ" in m or word in m for m in marks.all_inner_texts())
+    assert page.locator("#results b, #results img").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "kizuna-e2e-search.png"), full_page=True)
+
+    result.locator(".result-title").click()
+    expect(page.locator("#post-page h2")).to_have_text(title)
+    page.click("#nav >> text=日記")
+    diary = page.locator("#new-diary")
+    diary.locator("input[name=title]").fill("今日の日記")
+    diary.locator("textarea[name=body]").fill("ラーメンを食べた。")
+    diary.locator("select[name=visibility]").select_option("friends")
+    diary.locator("button[type=submit]").click()
+    expect(page.locator("#post-page")).to_contain_text("友人まで公開")
+
+    page.click("#nav >> text=ログアウト")
+    page.click("text=新規登録")  # the same invite again: the API's refusal is shown
+    signup = page.locator("#signup-form")
+    signup.locator("input[name=invite_code]").fill(code)
+    signup.locator("input[name=handle]").fill(f"web_{uuid.uuid4().hex[:8]}")
+    signup.locator("input[name=display_name]").fill("二回目")
+    signup.locator("input[name=email]").fill("again@example.com")
+    signup.locator("input[name=password]").fill(password)
+    signup.locator("button[type=submit]").click()
+    expect(signup.locator(".msg-error")).to_be_visible()
+
+
+def test_sponsored_placement_leads_to_the_target_and_staff_answer_from_the_dashboard(
+    new_page: Any, web_url: str, api: Any, admin: Any, new_member: Any, indexed: Any
+) -> None:
+    word = marker()
+    owner, customer = new_member(display_name="キズナ担当"), new_member(display_name="お客さま")
+    company = api.call(
+        "POST", "/companies", {"name": "株式会社ウェブテスト", "website": "https://web.example.jp"}, token=admin.token
+    ).json_body
+    assert api.call("PUT", f"/companies/{company['id']}/staff/{owner.handle}", {"role": "owner"}, token=admin.token)
+    community = api.call(
+        "POST",
+        "/communities",
+        {"name": f"ウェブテスト公式 {word}", "category": "tech", "company_id": company["id"]},
+        token=owner.token,
+    ).json_body
+    campaign = {
+        "name": "春のキャンペーン",
+        "target": {"type": "community", "id": community["id"]},
+        "headline": "公式サポートはこちら",
+        "text": "ウェブテストの公式コミュニティで質問できます。",
+        "keywords": [{"text": word, "match": "broad", "max_cpc": 30}],
+        "daily_budget": 3000,
+    }
+    res = api.call("POST", f"/companies/{company['id']}/campaigns", campaign, token=owner.token)
+    assert res.status_code == 201, res.body
+    api.call("PUT", f"/communities/{community['id']}/membership", token=customer.token)
+    inquiry = api.call(
+        "POST",
+        f"/communities/{community['id']}/posts",
+        {"title": f"ログインできません {word}", "body": "パスワードを変えたのに入れません。"},
+        token=customer.token,
+    ).json_body
+    indexed()
+
+    page = new_page()
+    log_in(page, web_url, customer.handle, customer.password)
+    search_from_nav(page, word)
+    ad = page.locator("#sponsored .ad")
+    expect(ad).to_have_count(1)
+    expect(ad.locator(".ad-label")).to_contain_text("Sponsored")
+    expect(ad).to_contain_text("提供: 株式会社ウェブテスト")
+    expect(page.locator("#results")).to_contain_text("ログインできません")
+    page.screenshot(path=str(SCREENSHOTS / "kizuna-e2e-sponsored.png"), full_page=True)
+    ad.locator(".ad-headline").click()
+    expect(page.locator("#community-page h2")).to_contain_text(f"ウェブテスト公式 {word}")
+    expect(page.locator("#community-page h2 .official")).to_have_text("公式")
+
+    staff = new_page()
+    log_in(staff, web_url, owner.handle, owner.password)
+    staff.goto(f"{web_url}/#/c/{community['id']}")
+    staff.click("text=スタッフ用ダッシュボード")
+    entry = staff.locator("#inbox li.inquiry", has_text="ログインできません")
+    expect(entry).to_have_count(1)
+    expect(entry.locator(".waiting")).to_contain_text("待ち時間")
+    expect(staff.locator("#metrics")).to_contain_text("回答待ち")
+    expect(staff.locator("#campaigns")).to_contain_text("春のキャンペーン")
+    staff.locator("#campaigns button", has_text="レポート").click()
+    expect(staff.locator("#campaigns table.report")).to_contain_text(word)  # the click above is counted
+    staff.screenshot(path=str(SCREENSHOTS / "kizuna-e2e-dashboard.png"), full_page=True)
+    entry.locator("textarea[name=body]").fill("ご不便をおかけしています。パスワード再設定をお試しください。")
+    entry.locator("button[type=submit]").click()
+    expect(staff.locator("#inbox")).to_contain_text("回答待ちの問い合わせはありません")
+
+    page.goto(f"{web_url}/#/p/{inquiry['id']}")
+    official = page.locator("#comments .comment.official")
+    expect(official).to_have_count(1)
+    expect(official.locator(".badge.official")).to_have_text("公式")
+    expect(page.locator("#post-page h2 .badge")).to_have_text("回答あり")
+    page.screenshot(path=str(SCREENSHOTS / "kizuna-e2e-official-answer.png"), full_page=True)
