@@ -44,6 +44,12 @@ class CompanyStore(Store):
         except DoesNotExist:
             return None
 
+    def companies_of(self, member_id: str) -> list[tuple[Company, Staff]]:
+        """Every company the member works for, with their role there."""
+        roles = [_staff(item) for item in StaffItem.by_member.query(member_id)]
+        companies = {item.company_id: _company(item) for item in CompanyItem.batch_get([r.company_id for r in roles])}
+        return [(companies[r.company_id], r) for r in roles if r.company_id in companies]
+
     def put_staff(self, staff: Staff) -> Staff:
         """Name a member staff with ``role``, or change their role."""
         item = StaffItem(staff.company_id, staff.member_id)

@@ -7,6 +7,7 @@ are bound at run time by :func:`bind` from the settings, never at import.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from pynamodb.attributes import (
@@ -351,6 +352,15 @@ class CompanyItem(Model):
     version = NumberAttribute()
 
 
+class StaffByMember(GlobalSecondaryIndex["StaffItem"]):
+    class Meta:
+        index_name = "by_member"
+        projection = AllProjection()
+
+    member_id = UnicodeAttribute(hash_key=True)
+    company_id = UnicodeAttribute(range_key=True)
+
+
 class StaffItem(Model):
     """A member's role at a company: owner, agent or advertiser."""
 
@@ -363,6 +373,7 @@ class StaffItem(Model):
     role = UnicodeAttribute()
     since = UTCDateTimeAttribute()
     version = NumberAttribute()
+    by_member = StaffByMember()
 
 
 class CampaignItem(Model):
@@ -496,15 +507,53 @@ def bind(settings: Settings, models: list[type[Model]] | None = None) -> None:
 
 
 def create_tables(models: list[type[Model]] | None = None) -> list[str]:
-    """Create the missing tables (idempotent); returns the names created."""
+    """Create the missing tables and indexes (idempotent); returns the names created."""
     created = []
     for model in models or ALL_MODELS:
         if not model.exists():
             model.create_table(wait=True)
             created.append(model.Meta.table_name)
+        else:
+            created += _add_missing_indexes(model)
         if model in (SessionItem, LoginAttemptItem):
             _enable_ttl(model, "ttl")
     return created
+
+
+def _add_missing_indexes(model: type[Model]) -> list[str]:
+    """Add the GSIs a model declares but its existing table lacks (a local database kept by
+    ``make run`` from before the index existed); in AWS CloudFormation does this."""
+    client = model._get_connection().connection.client
+    table = model.Meta.table_name
+    existing = {
+        i["IndexName"] for i in client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+    }
+    added = []
+    for index in model._get_schema()["global_secondary_indexes"]:
+        spec: Any = index  # PynamoDB's schema mixes snake_case and DynamoDB's CamelCase keys
+        name = spec["index_name"]
+        if name in existing:
+            continue
+        client.update_table(
+            TableName=table,
+            AttributeDefinitions=spec["attribute_definitions"],
+            GlobalSecondaryIndexUpdates=[
+                {"Create": {"IndexName": name, "KeySchema": spec["key_schema"], "Projection": spec["projection"]}}
+            ],
+        )
+        _wait_for_index(client, table, name)
+        added.append(f"{table}/{name}")
+    return added
+
+
+def _wait_for_index(client: Any, table: str, name: str, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        indexes = client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+        if any(i["IndexName"] == name and i.get("IndexStatus") == "ACTIVE" for i in indexes):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"index {name} of {table} did not become active within {timeout_s} s")
 
 
 def _enable_ttl(model: type[Model], attribute: str) -> None:

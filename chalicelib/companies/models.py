@@ -60,6 +60,18 @@ class CompanyOut(Schema):
         return cls(id=c.id, name=c.name, website=c.website, created_at=c.created_at)
 
 
+class MyCompanyOut(Schema):
+    """A company the caller works for, and as what."""
+
+    id: str
+    name: str
+    role: StaffRole
+
+
+class MyCompanies(Schema):
+    items: list[MyCompanyOut]
+
+
 class StaffOut(Schema):
     handle: str
     display_name: str

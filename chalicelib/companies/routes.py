@@ -5,7 +5,17 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.adapters.wiring import services
-from chalicelib.companies.models import CompanyCreate, CompanyOut, InboxEntry, InboxQuery, Metrics, StaffOut, StaffPut
+from chalicelib.companies.models import (
+    CompanyCreate,
+    CompanyOut,
+    InboxEntry,
+    InboxQuery,
+    Metrics,
+    MyCompanies,
+    MyCompanyOut,
+    StaffOut,
+    StaffPut,
+)
 from chalicelib.http import Api
 from chalicelib.members.models import Caller
 from chalicelib.pagination import Page, PageOf
@@ -26,6 +36,12 @@ api = Api(bp, "companies")
 )
 def create_company(caller: Caller, body: CompanyCreate) -> CompanyOut:
     return CompanyOut.of(services().companies.create(caller, body))
+
+
+@api.route("/me/companies", "GET", summary="The companies you are staff of, with your role.", response=MyCompanies)
+def my_companies(caller: Caller) -> MyCompanies:
+    pairs = services().companies.mine(caller)
+    return MyCompanies(items=[MyCompanyOut(id=c.id, name=c.name, role=s.role) for c, s in pairs])
 
 
 @api.route("/companies/{company_id}", "GET", summary="A verified company.", response=CompanyOut, errors_=(404,))

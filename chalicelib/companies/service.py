@@ -50,6 +50,10 @@ class CompanyService:
         self.companies.create(company)
         return company
 
+    def mine(self, caller: Caller) -> list[tuple[Company, Staff]]:
+        """The companies the caller is staff of (how a staff member finds their dashboard)."""
+        return self.companies.companies_of(caller.member_id)
+
     def get(self, company_id: str) -> Company:
         company = self.companies.get(company_id)
         if company is None:

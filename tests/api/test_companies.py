@@ -101,3 +101,54 @@ def test_removed_staff_lose_their_powers(api, admin, new_member):
     assert api.call("GET", f"/companies/{company['id']}/inbox", token=agent.token).status_code == 403
     body = {"name": "元社員の公式", "category": "games", "company_id": company["id"]}
     assert api.call("POST", "/communities", body, token=agent.token).status_code == 403
+
+
+def test_staff_find_their_companies_and_roles(api, admin, new_member):
+    first, second = (
+        create_company(api, admin, name="株式会社ひとつめ"),
+        create_company(api, admin, name="株式会社ふたつめ"),
+    )
+    staff, outsider = new_member(), new_member()
+    name_staff(api, admin, first["id"], staff, "owner")
+    name_staff(api, admin, second["id"], staff, "agent")
+    mine = api.call("GET", "/me/companies", token=staff.token).json_body["items"]
+    assert sorted((c["name"], c["role"]) for c in mine) == [
+        ("株式会社ひとつめ", "owner"),
+        ("株式会社ふたつめ", "agent"),
+    ]
+    assert api.call("GET", "/me/companies", token=outsider.token).json_body["items"] == []
+    api.call("DELETE", f"/companies/{second['id']}/staff/{staff.handle}", token=admin.token)
+    assert [c["id"] for c in api.call("GET", "/me/companies", token=staff.token).json_body["items"]] == [first["id"]]
+
+
+def test_create_tables_adds_an_index_that_an_existing_table_lacks(local_stack, services):
+    from pynamodb.attributes import UnicodeAttribute
+    from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+    from pynamodb.models import Model
+
+    from chalicelib.adapters import tables
+
+    class Plain(Model):
+        class Meta(tables._Meta):
+            base_name = "migration_probe"
+
+        key = UnicodeAttribute(hash_key=True)
+        other = UnicodeAttribute(null=True)
+
+    class ByOther(GlobalSecondaryIndex["WithIndex"]):
+        class Meta:
+            index_name = "by_other"
+            projection = AllProjection()
+
+        other = UnicodeAttribute(hash_key=True)
+
+    class WithIndex(Plain):
+        by_other = ByOther()
+
+    tables.bind(services.settings, [Plain, WithIndex])
+    tables.create_tables([Plain])
+    Plain("a", other="x").save()
+    assert tables.create_tables([WithIndex]) == [f"{WithIndex.Meta.table_name}/by_other"]
+    assert [i.key for i in WithIndex.by_other.query("x")] == ["a"]
+    assert tables.create_tables([WithIndex]) == []
+    tables.delete_tables([Plain])

@@ -259,6 +259,7 @@ def test_sponsored_placement_leads_to_the_target_and_staff_answer_from_the_dashb
     expect(entry.locator(".waiting")).to_contain_text("待ち時間")
     expect(staff.locator("#metrics")).to_contain_text("回答待ち")
     expect(staff.locator("#campaigns")).to_contain_text("春のキャンペーン")
+    expect(staff.locator("button", has_text="株式会社ウェブテスト（オーナー）")).to_have_count(1)  # GET /me/companies
     staff.locator("#campaigns button", has_text="レポート").click()
     expect(staff.locator("#campaigns table.report")).to_contain_text(word)  # the click above is counted
     staff.screenshot(path=str(SCREENSHOTS / "kizuna-e2e-dashboard.png"), full_page=True)

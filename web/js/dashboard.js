@@ -1,6 +1,7 @@
 // The company dashboard: inquiry inbox (staff), public response metrics, campaigns (owner/advertiser).
-// The API has no "my companies" route, so the company id comes from ?company=ID (linked from an
-// official community's page) or is typed in; the API decides what this member may see.
+// The company comes from ?company=ID (linked from an official community's page), from the list of
+// the caller's own companies (GET /me/companies), or is typed in; the API decides what this member
+// may see.
 import { ApiError, api, enc, query, session } from "./api.js";
 import { loginForm, logout } from "./auth.js";
 import { append, clear, field, form, formatDate, formatDuration, h, message, showError } from "./dom.js";
@@ -61,11 +62,11 @@ function companyPicker(id) {
     h("button", { type: "submit" }, "開く"),
   ], async ({ company }) => openCompany(company.trim()));
   const known = h("p", { class: "meta" });
-  // Companies with an official community, as shortcuts (the API has no list of "my" companies).
-  api("GET", "/communities?sort=members&limit=100").then((page) => {
-    const seen = new Map();
-    for (const c of page.items) if (c.company) seen.set(c.company.id, c.company.name);
-    if (seen.size) append(known, ["公式コミュニティのある企業: ", [...seen].map(([cid, name]) => h("button", { class: "small secondary", onclick: () => openCompany(cid) }, name))]);
+  // The companies this member is staff of, as shortcuts.
+  const ROLE = { owner: "オーナー", agent: "サポート担当", advertiser: "広告担当" };
+  api("GET", "/me/companies").then((mine) => {
+    if (mine.items.length) append(known, ["あなたの企業: ", mine.items.map((c) => h("button", { class: "small secondary", onclick: () => openCompany(c.id) }, `${c.name}（${ROLE[c.role] || c.role}）`))]);
+    else if (!id) append(known, "あなたがスタッフの企業はまだありません。");
   }, () => {});
   return h("div", null, picker, known, id ? null : hint);
 }
