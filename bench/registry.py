@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import import_time, me_latency, placements
+from bench import content, import_time, me_latency, placements, search
 from bench.report import Row
 
 
@@ -27,4 +27,13 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("me", "GET /me handler vs the same two GetItems made directly", me_latency.run),
     Benchmark("auction", "rank_placements in-process, 10/100/1,000 candidates (p50, p99)", placements.run_auction),
     Benchmark("search-ads", "GET /search service with sponsored ranking vs without", placements.run_search_overhead),
+    Benchmark("posts-list", "first page of a community's posts: 100 vs 10,000 posts", content.run_posts_list),
+    Benchmark("inbox", "a company's open inquiries: 10 vs 5,000 answered ones beside them", content.run_inbox),
+    Benchmark("search-lag", "write to searchable through the real stream relay, 200 posts (p50, p95)", search.run_lag),
+    Benchmark("search-latency", "GET /search in-process vs the same query sent raw to osmem", search.run_latency),
+    Benchmark(
+        "search-scale",
+        "search latency with 10,000 vs 40,000 indexed posts (100,000 is too slow on osmem)",
+        search.run_scale,
+    ),
 ]
