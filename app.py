@@ -20,11 +20,13 @@ from chalicelib.friends.routes import bp as friends
 from chalicelib.invites.routes import bp as invites
 from chalicelib.members.routes import bp as members
 from chalicelib.meta import bp as meta
+from chalicelib.observability import log_requests
 from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
 from chalicelib.search.routes import bp as search
 
 app = Chalice(app_name="kizuna")
+app.register_middleware(log_requests, "http")
 app.register_blueprint(meta)
 app.register_blueprint(members)
 app.register_blueprint(invites)
