@@ -77,6 +77,8 @@ STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:Ge
 LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
 XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 INVOKE_ACTIONS = ["lambda:InvokeFunction"]
+# The app signs its OpenSearch requests (SigV4); the domain's access policy must allow these roles.
+SEARCH_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"]
 
 #: What the policy files put where the template has pseudo parameters.
 FILE_PLACEHOLDERS = {"${AWS::Partition}": "aws", "${AWS::Region}": "*", "${AWS::AccountId}": "*"}
@@ -101,6 +103,11 @@ class Stage:
     def protected(self) -> bool:
         """Tables are kept on stack deletion and protected against deletion, except in dev."""
         return self.name != "dev"
+
+    @property
+    def search_domain(self) -> str:
+        """The Amazon OpenSearch Service domain the stage's Lambdas may call (created by the operator)."""
+        return f"{self.app_name}-{self.name}"
 
     def function_name(self, function: str) -> str:
         """The physical Lambda name, as ``chalice deploy`` names it."""
@@ -291,6 +298,15 @@ def _xray_statement() -> dict[str, Any]:
     return {"Sid": "WriteTraces", "Effect": "Allow", "Action": XRAY_ACTIONS, "Resource": "*"}
 
 
+def _search_statement(stage: Stage) -> dict[str, Any]:
+    return {
+        "Sid": "SearchDomain",
+        "Effect": "Allow",
+        "Action": SEARCH_ACTIONS,
+        "Resource": [_arn("es", f"domain/{stage.search_domain}/*")],
+    }
+
+
 def api_policy(stage: Stage) -> dict[str, Any]:
     """The API Lambda's policy; also the stage default for any Lambda without its own file."""
     prefix = stage.settings.table_prefix
@@ -314,6 +330,7 @@ def api_policy(stage: Stage) -> dict[str, Any]:
                 "Resource": [_arn("ssm", f"parameter/{parameter.lstrip('/')}")],
             }
         )
+    statements.append(_search_statement(stage))
     # GET /search runs the auction in the ranking Lambda (KIZUNA_RANKING_FUNCTION).
     statements.append(
         {
@@ -343,6 +360,7 @@ def stream_policy(stage: Stage) -> dict[str, Any]:
         },
         # ListStreams has no resource-level permissions.
         {"Sid": "ListStreams", "Effect": "Allow", "Action": ["dynamodb:ListStreams"], "Resource": "*"},
+        _search_statement(stage),
         _logs_statement([f"/aws/lambda/{stage.function_name(STREAM_FUNCTION)}"]),
     ]
     if stage.xray[STREAM_FUNCTION]:

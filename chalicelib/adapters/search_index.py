@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from chalicelib.search.documents import INDEX_BODY, Change
 
@@ -26,25 +27,47 @@ CHUNK_SIZE = 500
 SETTLED = {"index": {409}, "create": {409}, "delete": {409, 404}}
 
 
-def client_for(url: str) -> OpenSearch:
+def is_aws_endpoint(url: str) -> bool:
+    """True for an Amazon OpenSearch Service domain, whose requests must be signed."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.endswith(".es.amazonaws.com") or host.endswith(".amazonaws.com.cn")
+
+
+def client_for(url: str, region: str | None = None) -> OpenSearch:
     """An OpenSearch client for ``url`` (built lazily by the composition root, never at import).
 
-    In AWS the URL is the domain endpoint and requests are signed with SigV4:
-    ``OpenSearch(hosts=[url], http_auth=Urllib3AWSV4SignerAuth(boto3.Session().get_credentials(),
-    region, "es"), use_ssl=True, verify_certs=True, connection_class=Urllib3HttpConnection)``
-    (``Urllib3AWSV4SignerAuth``: the older ``AWSV4SignerAuth`` is deprecated).
+    An Amazon OpenSearch Service endpoint gets SigV4-signed requests with the Lambda role's
+    credentials (``Urllib3AWSV4SignerAuth``; the older ``AWSV4SignerAuth`` is deprecated);
+    osmem-server and other plain endpoints get none. The same code runs in both places.
     """
     from opensearchpy import OpenSearch
 
-    return OpenSearch(hosts=[url], timeout=5, max_retries=1, retry_on_timeout=False)
+    if not is_aws_endpoint(url):
+        return OpenSearch(hosts=[url], timeout=5, max_retries=1, retry_on_timeout=False)
+    import botocore.session
+    from opensearchpy import Urllib3AWSV4SignerAuth, Urllib3HttpConnection
+
+    session = botocore.session.get_session()
+    auth = Urllib3AWSV4SignerAuth(session.get_credentials(), region or session.get_config_variable("region"), "es")
+    return OpenSearch(
+        hosts=[url],
+        http_auth=auth,
+        use_ssl=True,
+        verify_certs=True,
+        connection_class=Urllib3HttpConnection,
+        timeout=5,
+        max_retries=1,
+        retry_on_timeout=False,
+    )
 
 
 class SearchIndex:
     """One index of posts and communities; the client is built on first use."""
 
-    def __init__(self, url: str | None, name: str):
+    def __init__(self, url: str | None, name: str, region: str | None = None):
         self.url = url
         self.name = name
+        self.region = region
         self._client: OpenSearch | None = None
         self._ready = False
 
@@ -53,7 +76,7 @@ class SearchIndex:
         if self._client is None:
             if not self.url:
                 raise RuntimeError("No search server: set KIZUNA_OPENSEARCH_URL.")
-            self._client = client_for(self.url)
+            self._client = client_for(self.url, self.region)
         return self._client
 
     def ensure(self) -> None:

@@ -121,7 +121,7 @@ def ranker(s: Settings) -> Ranker:
 
 def search_index(s: Settings) -> SearchIndex:
     """The search index of the stage (its OpenSearch client is built on first use)."""
-    return SearchIndex(s.opensearch_url, s.search_index)
+    return SearchIndex(s.opensearch_url, s.search_index, s.region)
 
 
 @lru_cache(maxsize=1)
