@@ -49,6 +49,8 @@ class BenchStack:
             os.environ.update(aws_env(self.dynamodb.url, self.osmem.url))
             os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
             os.environ["KIZUNA_TABLE_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}-"
+            # One log line per request would bury the report (and time the console, not the app).
+            os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
             from chalicelib.adapters import tables, wiring
 
             wiring.reset()
