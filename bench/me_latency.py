@@ -1,9 +1,9 @@
 """GET /me through the whole handler vs the same DynamoDB reads made directly with PynamoDB.
 
 The handler (``chalicelib.http`` -> ``AuthService.authenticate`` -> ``MemberService.me``) makes
-two consistent GetItems: the session (``SessionStore.member_of``) and the member
-(``MemberStore.get`` in ``authenticate``, which ``me`` reuses from the caller).
-The baseline makes exactly those two reads with the models of ``chalicelib.adapters.tables``
+one consistent BatchGetItem of the session and the member (``SessionStore.live_member``; ``me``
+reuses the member from the caller). The baseline makes exactly that read through PynamoDB's
+connection and turns the items into models
 against the same DynamoDB Local, so the ratio is what the app adds on top of its storage: the
 Chalice gateway and test client, JWT verification, pydantic and the PynamoDB -> domain mapping.
 Both measurements are taken in alternating blocks, so drift of the machine hits both alike.
@@ -38,11 +38,14 @@ def recorded_dynamodb_calls() -> Iterator[list[tuple[str, str, bool]]]:
     original = Connection.dispatch
 
     def dispatch(self: Any, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        batch = operation_kwargs.get("RequestItems") or {}
         calls.append(
             (
                 operation_name,
-                str(operation_kwargs.get("TableName", "")),
-                bool(operation_kwargs.get("ConsistentRead", False)),
+                "+".join(sorted(batch)) if batch else str(operation_kwargs.get("TableName", "")),
+                all(t.get("ConsistentRead") for t in batch.values())
+                if batch
+                else bool(operation_kwargs.get("ConsistentRead", False)),
             )
         )
         return original(self, operation_name, operation_kwargs)
@@ -70,9 +73,21 @@ def run(ctx: Any) -> list[Row]:
     def handler() -> Any:
         return http.request("GET", "/me", headers=headers, body=b"")
 
+    sessions, members = SessionItem.Meta.table_name, MemberItem.Meta.table_name
+    connection = SessionItem._get_connection().connection
+
     def direct() -> Any:
-        SessionItem.get(session_id, consistent_read=True)
-        return MemberItem.get(member.id, consistent_read=True)
+        found = connection.dispatch(
+            "BatchGetItem",
+            {
+                "RequestItems": {
+                    sessions: {"Keys": [{"session_id": {"S": session_id}}], "ConsistentRead": True},
+                    members: {"Keys": [{"member_id": {"S": member.id}}], "ConsistentRead": True},
+                }
+            },
+        )["Responses"]
+        SessionItem.from_raw_data(found[sessions][0])
+        return MemberItem.from_raw_data(found[members][0])
 
     # Same reads on both sides, or the comparison means nothing: check before timing.
     res = handler()

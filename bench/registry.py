@@ -24,7 +24,7 @@ class Benchmark:
 
 BENCHMARKS: list[Benchmark] = [
     Benchmark("import", "cold `import app` vs importing its third-party modules alone", import_time.run),
-    Benchmark("me", "GET /me handler vs the same two GetItems made directly", me_latency.run),
+    Benchmark("me", "GET /me handler vs the same BatchGetItem made directly", me_latency.run),
     Benchmark("auction", "rank_placements in-process, 10/100/1,000 candidates (p50, p99)", placements.run_auction),
     Benchmark("search-ads", "GET /search service with sponsored ranking vs without", placements.run_search_overhead),
     Benchmark("posts-list", "first page of a community's posts: 100 vs 10,000 posts", content.run_posts_list),

@@ -314,13 +314,35 @@ class SessionStore(Store):
             condition=SessionItem.session_id.does_not_exist()
         )
 
-    def member_of(self, session_id: str, now: datetime) -> str | None:
-        """The member id of a live session, or None."""
-        try:
-            item = SessionItem.get(session_id, consistent_read=True)
-        except DoesNotExist:
+    def live_member(self, session_id: str, member_id: str, now: datetime) -> Member | None:
+        """The member behind a live session, read with the session in one consistent BatchGetItem.
+
+        None when the session is missing, expired or another member's, or the member is gone.
+        Every authenticated request comes through here, so it costs one round trip, not two.
+        """
+        sessions, members = SessionItem.Meta.table_name, MemberItem.Meta.table_name
+        wanted: dict[str, Any] = {
+            sessions: {"Keys": [{"session_id": {"S": session_id}}], "ConsistentRead": True},
+            members: {"Keys": [{"member_id": {"S": member_id}}], "ConsistentRead": True},
+        }
+        found: dict[str, list[dict[str, Any]]] = {sessions: [], members: []}
+        connection = SessionItem._get_connection().connection
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            response = connection.dispatch("BatchGetItem", {"RequestItems": wanted})
+            for table, items in response.get("Responses", {}).items():
+                found[table] += items
+            wanted = response.get("UnprocessedKeys") or {}
+            if not wanted:
+                break
+            random_backoff(attempt)
+        else:
+            raise RuntimeError("DynamoDB left session keys unprocessed; try again")
+        if not found[sessions] or not found[members]:
             return None
-        return item.member_id if item.expires_at > now else None
+        session = SessionItem.from_raw_data(found[sessions][0])
+        if session.member_id != member_id or session.expires_at <= now:
+            return None
+        return _member(MemberItem.from_raw_data(found[members][0]))
 
     def delete(self, session_id: str) -> None:
         SessionItem(session_id).delete(add_version_condition=False)

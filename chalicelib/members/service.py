@@ -133,14 +133,16 @@ class AuthService:
     def authenticate(self, token: str) -> Caller:
         """The caller of a valid token whose session is live and whose member is active."""
         claims = self.tokens.verify(token)
-        member_id = self.sessions.member_of(claims["sid"], self.clock())
-        member = self.members.get(claims["sub"]) if member_id == claims["sub"] else None
+        session_id, member_id = claims["sid"], claims["sub"]
+        if not (isinstance(session_id, str) and isinstance(member_id, str) and session_id and member_id):
+            raise errors.Unauthenticated("The token is invalid or expired.", code="token_invalid")
+        member = self.sessions.live_member(session_id, member_id, self.clock())
         if member is None or not member.active:
             raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
         return Caller(
             member_id=member.id,
             handle=member.handle,
-            session_id=claims["sid"],
+            session_id=session_id,
             roles=tuple(member.roles),
             member=member,
         )
