@@ -97,7 +97,8 @@ def start_dynamodb(port: int | None = None, db_path: Path | None = None) -> Serv
     ]  # fmt: skip
     log = _log_file("dynamodb")
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # It writes a metadata file into its working directory: keep that out of the repository.
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=STATE)
     service = Service("DynamoDB Local", proc, f"http://{HOST}:{port}", log)
     wait_for_port(service, port, timeout=60)
     return service
