@@ -20,6 +20,7 @@ from chalicelib.friends.routes import bp as friends
 from chalicelib.invites.routes import bp as invites
 from chalicelib.members.routes import bp as members
 from chalicelib.meta import bp as meta
+from chalicelib.moderation.routes import bp as moderation
 from chalicelib.observability import log_requests
 from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
@@ -36,6 +37,7 @@ app.register_blueprint(posts)
 app.register_blueprint(companies)
 app.register_blueprint(search)
 app.register_blueprint(placements)
+app.register_blueprint(moderation)
 
 
 @app.lambda_function(name="stream_handler")

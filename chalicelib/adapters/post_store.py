@@ -232,6 +232,24 @@ class PostStore(Store):
 
         return self._transact(write) is None
 
+    def delete_comment(self, comment: Comment) -> bool:
+        """Delete a comment and uncount it in one transaction; False if it or its post is gone."""
+
+        def write(tx: TransactWrite) -> None:
+            tx.delete(
+                CommentItem(comment.post_id, comment.id),
+                condition=CommentItem.comment_id.exists(),
+                add_version_condition=False,
+            )
+            tx.update(
+                PostItem(comment.post_id),
+                actions=[PostItem.comment_count.add(-1), PostItem.version.add(1)],
+                condition=PostItem.post_id.exists(),
+                add_version_condition=False,
+            )
+
+        return self._transact(write) is None
+
     def get_comment(self, post_id: str, comment_id: str) -> Comment | None:
         try:
             return _comment(CommentItem.get(post_id, comment_id, consistent_read=True))

@@ -474,6 +474,71 @@ class LoginAttemptItem(Model):
     version = NumberAttribute()
 
 
+class ReportsByStatus(_AllIndex):
+    """Every report in one status, oldest first (the admins' queue)."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "by_status"
+
+    status = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ReportsByCommunityStatus(_AllIndex):
+    """A community's reports in one status, oldest first: partition ``{community_id}#{status}`` (sparse)."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "by_community_status"
+
+    community_status = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ReportItem(Model):
+    """A member's report of a post, comment or member; ``status`` is open or resolved.
+
+    ``target_key`` is ``{type}#{id}`` (a comment's id is ``{post_id}/{comment_id}``, a member's is
+    their member id); ``accused_id`` is the member reported or the author of the content.
+    Reports arrive at a human pace, far below what one ``by_status`` partition takes.
+    """
+
+    class Meta(_Meta):
+        base_name = "reports"
+
+    report_id = UnicodeAttribute(hash_key=True)
+    target_type = UnicodeAttribute()
+    target_id = UnicodeAttribute()
+    target_key = UnicodeAttribute()
+    accused_id = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    reporter_id = UnicodeAttribute()
+    reporter_handle = UnicodeAttribute()
+    community_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    community_status = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    action = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    resolved_by = UnicodeAttribute(null=True)
+    resolved_by_handle = UnicodeAttribute(null=True)
+    resolved_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute()
+    by_status = ReportsByStatus()
+    by_community_status = ReportsByCommunityStatus()
+
+
+class OpenReportItem(Model):
+    """Reserves one open report per reporter and target; the open reports of a target are one Query."""
+
+    class Meta(_Meta):
+        base_name = "open_reports"
+
+    target_key = UnicodeAttribute(hash_key=True)
+    reporter_id = UnicodeAttribute(range_key=True)
+    report_id = UnicodeAttribute()
+    version = NumberAttribute()
+
+
 ALL_MODELS: list[type[Model]] = [
     MemberItem,
     HandleItem,
@@ -493,6 +558,8 @@ ALL_MODELS: list[type[Model]] = [
     LedgerItem,
     LoginAttemptItem,
     BanItem,
+    ReportItem,
+    OpenReportItem,
 ]
 
 

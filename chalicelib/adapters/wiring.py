@@ -20,6 +20,7 @@ from chalicelib.adapters.dynamodb import (
 )
 from chalicelib.adapters.post_store import PostStore
 from chalicelib.adapters.ranking_lambda import LambdaRanker
+from chalicelib.adapters.report_store import ReportStore
 from chalicelib.adapters.search_index import SearchIndex
 from chalicelib.communities.service import CommunityService
 from chalicelib.companies.service import CompanyService
@@ -28,6 +29,7 @@ from chalicelib.friends.service import FriendService
 from chalicelib.invites.service import InviteService
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
+from chalicelib.moderation.service import ModerationService
 from chalicelib.placements.ranker import InProcessRanker, Ranker
 from chalicelib.placements.service import CampaignService, PlacementService
 from chalicelib.placements.tokens import ImpressionTokens
@@ -51,6 +53,7 @@ class Services:
     search: SearchService
     campaigns: CampaignService
     placements: PlacementService
+    moderation: ModerationService
 
 
 def signing_key(s: Settings) -> str:
@@ -90,6 +93,8 @@ def build(s: Settings) -> Services:
         s.sponsored_slots,
         s.reserve_price,
     )
+    member_service = MemberService(members, sessions, friends, counters)
+    post_service = PostService(posts, communities, companies, friends, members)
     return Services(
         settings=s,
         auth=AuthService(
@@ -100,15 +105,18 @@ def build(s: Settings) -> Services:
             s.invite_quota,
             LoginAttemptStore(s.login_max_failures, s.login_window_s),
         ),
-        members=MemberService(members, sessions, friends, counters),
+        members=member_service,
         invites=InviteService(invites, s.invite_ttl_days),
         friends=FriendService(friends, members),
         communities=CommunityService(communities, companies, members),
-        posts=PostService(posts, communities, companies, friends, members),
+        posts=post_service,
         companies=CompanyService(companies, posts, members),
         search=SearchService(index, friends, cursors, placements, members),
         campaigns=CampaignService(campaigns, companies, communities, posts),
         placements=placements,
+        moderation=ModerationService(
+            ReportStore(s, cursors, counters), post_service, member_service, members, communities
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import errors
@@ -158,8 +159,24 @@ class PostService:
 
     def delete(self, caller: Caller, post_id: str) -> None:
         """The author, the community's owner or moderators, or an admin delete a post."""
+        self._delete(caller, lambda: self.get(caller, post_id))
+
+    def remove_reported(self, caller: Caller, post_id: str) -> None:
+        """Moderation: delete a reported post by the same rules, whether or not the caller may read it.
+
+        A report proves the reporter could read it; an admin need not be the author's friend.
+        """
+        self._delete(caller, lambda: self._existing(post_id))
+
+    def _existing(self, post_id: str) -> Post:
+        post = self.posts.get(post_id)
+        if post is None:
+            raise errors.NotFound("No such post.")
+        return post
+
+    def _delete(self, caller: Caller, load: Callable[[], Post]) -> None:
         for _ in range(RACE_ATTEMPTS):
-            post = self.get(caller, post_id)
+            post = load()
             if not self._may_delete(caller, post):
                 raise errors.Forbidden("You cannot delete this post.", code="not_allowed")
             if self.posts.delete(post):
@@ -194,6 +211,25 @@ class PostService:
             if self.posts.add_comment(post, comment, answers):
                 return comment
         raise errors.Conflict("The post changed meanwhile; retry.", code="edit_conflict")
+
+    def get_comment(self, caller: Caller, post_id: str, comment_id: str) -> tuple[Post, Comment]:
+        """A comment on a post the caller may read, with the post; anything else is NotFound."""
+        post = self.get(caller, post_id)
+        found = self.posts.get_comment(post_id, comment_id)
+        if found is None:
+            raise errors.NotFound("No such comment.")
+        return post, found
+
+    def remove_reported_comment(self, caller: Caller, post_id: str, comment_id: str) -> None:
+        """Moderation: the comment's author, the community's owner or moderators, or an admin delete it."""
+        post = self._existing(post_id)
+        found = self.posts.get_comment(post_id, comment_id)
+        if found is None:
+            raise errors.NotFound("No such comment.")
+        if found.author_id != caller.member_id and not self._may_delete(caller, post):
+            raise errors.Forbidden("You cannot delete this comment.", code="not_allowed")
+        if not self.posts.delete_comment(found):
+            raise errors.NotFound("No such comment.")
 
     def comments(
         self, caller: Caller, post_id: str, limit: int, cursor: str | None

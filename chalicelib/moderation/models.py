@@ -1,0 +1,140 @@
+"""Reports and their resolution: domain types and the shapes at the HTTP edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+from chalicelib.communities.models import Id
+from chalicelib.members.models import Strict
+from chalicelib.pagination import PageQuery
+from chalicelib.schema import Schema
+
+TargetType = Literal["post", "comment", "member"]
+ReportStatus = Literal["open", "resolved"]
+ResolveAction = Literal["dismiss", "remove_content", "ban_member"]
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+TARGET_ID_HELP = (
+    "post: the post id; comment: '<post_id>/<comment_id>' (comments are keyed under their post); "
+    "member: the member's handle."
+)
+
+
+@dataclass
+class Report:
+    """A member's report of a post, comment or member, open until a moderator resolves it.
+
+    ``community_id`` is set when the target is a community post or a comment on one: its
+    moderators see and resolve the report. ``accused_id`` is the member reported or the author.
+    """
+
+    id: str
+    target_type: TargetType
+    target_id: str
+    target_key: str
+    accused_id: str
+    reason: str
+    reporter_id: str
+    reporter_handle: str
+    community_id: str | None
+    status: ReportStatus
+    created_at: datetime
+    action: ResolveAction | None = None
+    note: str | None = None
+    resolved_by: str | None = None
+    resolved_by_handle: str | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a moderator decided about a report."""
+
+    action: ResolveAction
+    note: str | None
+    resolved_by: str
+    resolved_by_handle: str
+    resolved_at: datetime
+
+
+class ReportCreate(Strict):
+    target_type: TargetType
+    target_id: Annotated[str, StringConstraints(min_length=1, max_length=130)] = Field(description=TARGET_ID_HELP)
+    reason: Reason
+
+    @field_validator("target_id")
+    @classmethod
+    def _comment_ids_name_their_post(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("target_type") == "comment":
+            post_id, slash, comment_id = value.partition("/")
+            if not (post_id and slash and comment_id) or "/" in comment_id:
+                raise ValueError("a comment's target_id is '<post_id>/<comment_id>'")
+        return value
+
+
+class ResolveReport(Strict):
+    action: ResolveAction = Field(
+        description="dismiss and remove_content: admins and the community's moderators; ban_member: admins."
+    )
+    note: Note | None = None
+
+
+class ReportQuery(PageQuery):
+    model_config = ConfigDict(extra="ignore")
+
+    status: ReportStatus = "open"
+    community_id: Id | None = Field(
+        default=None,
+        description="The reports of one community you moderate; without it only admins may list (every report).",
+    )
+
+
+class ReportOut(Schema):
+    """A report as its reporter sees it."""
+
+    id: str
+    target_type: TargetType
+    target_id: str = Field(description=TARGET_ID_HELP)
+    reason: str
+    status: ReportStatus
+    created_at: datetime
+
+    @classmethod
+    def of(cls, r: Report) -> ReportOut:
+        return cls(
+            id=r.id,
+            target_type=r.target_type,
+            target_id=r.target_id,
+            reason=r.reason,
+            status=r.status,
+            created_at=r.created_at,
+        )
+
+
+class ReportDetail(ReportOut):
+    """A report as moderators see it: who reported, where, and how it was resolved."""
+
+    reporter: str = Field(description="Handle of the reporting member.")
+    community_id: str | None
+    action: ResolveAction | None
+    note: str | None
+    resolved_by: str | None = Field(description="Handle of the moderator who resolved it.")
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, r: Report) -> ReportDetail:
+        return cls(
+            **ReportOut.of(r).model_dump(),
+            reporter=r.reporter_handle,
+            community_id=r.community_id,
+            action=r.action,
+            note=r.note,
+            resolved_by=r.resolved_by_handle,
+            resolved_at=r.resolved_at,
+        )

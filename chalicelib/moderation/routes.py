@@ -1,0 +1,61 @@
+"""Routes of moderation: /reports and the moderators' /admin/reports."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.adapters.wiring import services
+from chalicelib.http import Api
+from chalicelib.members.models import Caller
+from chalicelib.moderation.models import ReportCreate, ReportDetail, ReportOut, ReportQuery, ResolveReport
+from chalicelib.pagination import Page, PageOf
+
+bp = Blueprint(__name__)
+api = Api(bp, "moderation")
+
+
+@api.route(
+    "/reports",
+    "POST",
+    summary=(
+        "Report a post, a comment or a member you can see (one open report per target). target_id: a post's id; "
+        "for a comment '<post_id>/<comment_id>' (comments are keyed under their post); for a member their handle."
+    ),
+    status=201,
+    body=ReportCreate,
+    response=ReportOut,
+    errors_=(400, 404, 409),
+)
+def create_report(caller: Caller, body: ReportCreate) -> ReportOut:
+    return ReportOut.of(services().moderation.report(caller, body))
+
+
+@api.route(
+    "/admin/reports",
+    "GET",
+    summary=(
+        "Reports in a status, oldest first: every report for admins; with community_id, that community's reports "
+        "for its owner and moderators."
+    ),
+    query=ReportQuery,
+    response=PageOf(ReportDetail),
+    errors_=(400, 403),
+)
+def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
+    items, cursor = services().moderation.queue(caller, query.status, query.community_id, query.limit, query.cursor)
+    return Page[ReportDetail](items=[ReportDetail.of(r) for r in items], next_cursor=cursor)
+
+
+@api.route(
+    "/admin/reports/{report_id}/resolve",
+    "POST",
+    summary=(
+        "Resolve an open report: dismiss or remove_content (admins, the community's moderators), ban_member (admins). "
+        "Every other open report about the same target is resolved with it."
+    ),
+    body=ResolveReport,
+    response=ReportDetail,
+    errors_=(400, 403, 404, 409),
+)
+def resolve_report(caller: Caller, report_id: str, body: ResolveReport) -> ReportDetail:
+    return ReportDetail.of(services().moderation.resolve(caller, report_id, body))
