@@ -605,7 +605,14 @@ def _add_missing_indexes(model: type[Model]) -> list[str]:
             TableName=table,
             AttributeDefinitions=spec["attribute_definitions"],
             GlobalSecondaryIndexUpdates=[
-                {"Create": {"IndexName": name, "KeySchema": spec["key_schema"], "Projection": spec["projection"]}}
+                {
+                    "Create": {
+                        "IndexName": name,
+                        # DynamoDB wants the hash key first; PynamoDB lists the keys in any order.
+                        "KeySchema": sorted(spec["key_schema"], key=lambda k: k["KeyType"] != "HASH"),
+                        "Projection": spec["projection"],
+                    }
+                }
             ],
         )
         _wait_for_index(client, table, name)

@@ -140,6 +140,8 @@ def test_create_tables_adds_an_index_that_an_existing_table_lacks(local_stack, s
             index_name = "by_other"
             projection = AllProjection()
 
+        # Declared range key first: PynamoDB then lists it first, which DynamoDB refuses as is.
+        key = UnicodeAttribute(range_key=True)
         other = UnicodeAttribute(hash_key=True)
 
     class WithIndex(Plain):
