@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from local.relay import StreamRelay
 from local.stack import Service, aws_env, start_dynamodb, start_osmem
 
 ADMIN_PASSWORD = "correct-horse-battery-staple-42"
@@ -140,3 +142,29 @@ def new_member(api: Api, admin: Member) -> Any:
         return Member(handle, res.json_body["token"], password, res.json_body["member"]["id"])
 
     return make
+
+
+INDEX_TIMEOUT = 20.0
+
+
+def drain(relay: StreamRelay, timeout: float = INDEX_TIMEOUT) -> None:
+    """Poll until two passes in a row find nothing: every write so far went through the handler."""
+    deadline = time.monotonic() + timeout
+    idle_passes = 0
+    while idle_passes < 2:  # two empty passes: nothing pending, nothing in backoff
+        assert time.monotonic() < deadline, "the stream handler did not catch up"
+        if relay.poll_once() == 0:
+            idle_passes += 1
+            time.sleep(0.03)
+        else:
+            idle_passes = 0
+
+
+@pytest.fixture(scope="module")
+def indexed(local_stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Call to wait until everything written so far is in the search index (the real stream handler)."""
+    from chalicelib.streams.handler import handle
+
+    state = tmp_path_factory.mktemp("relay") / "state.json"
+    with StreamRelay(handle, state, backoff_base=0.02, backoff_cap=0.2, idle_sleep=0.02) as relay:
+        yield lambda: drain(relay)

@@ -8,44 +8,15 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from content_helpers import campaigns_url, post_topic
 from content_helpers import create_campaign as create
 
 from chalicelib.members.models import Caller
 from chalicelib.placements.service import PlacementService, ad_day
-from chalicelib.streams.handler import handle
-from local.relay import StreamRelay
-
-TIMEOUT = 20.0
-
-
-@pytest.fixture(scope="module")
-def relay(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamRelay]:
-    state = tmp_path_factory.mktemp("placements-relay") / "state.json"
-    with StreamRelay(handle, state, backoff_base=0.02, backoff_cap=0.2, idle_sleep=0.02) as r:
-        yield r
-
-
-@pytest.fixture
-def indexed(relay: StreamRelay) -> Any:
-    def sync() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        idle_passes = 0
-        while idle_passes < 2:
-            assert time.monotonic() < deadline, "the stream handler did not catch up"
-            if relay.poll_once() == 0:
-                idle_passes += 1
-                time.sleep(0.03)
-            else:
-                idle_passes = 0
-
-    return sync
 
 
 def marker() -> str:

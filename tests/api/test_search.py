@@ -7,44 +7,13 @@ the whole session, so each test checks its own ids (and marks its texts with a u
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from content_helpers import create_community, join
 
 from chalicelib import ops
-from chalicelib.streams.handler import handle
-from local.relay import StreamRelay
-
-TIMEOUT = 20.0
-
-
-@pytest.fixture(scope="module")
-def relay(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamRelay]:
-    state = tmp_path_factory.mktemp("search-relay") / "state.json"
-    with StreamRelay(handle, state, backoff_base=0.02, backoff_cap=0.2, idle_sleep=0.02) as r:
-        yield r
-
-
-@pytest.fixture
-def indexed(relay: StreamRelay) -> Any:
-    """Call to wait until everything written so far went through the stream handler."""
-
-    def sync() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        idle_passes = 0
-        while idle_passes < 2:  # two empty passes: nothing pending, nothing in backoff
-            assert time.monotonic() < deadline, "the stream handler did not catch up"
-            if relay.poll_once() == 0:
-                idle_passes += 1
-                time.sleep(0.03)
-            else:
-                idle_passes = 0
-
-    return sync
 
 
 def marker() -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,8 +11,7 @@ from content_helpers import create_community
 from chalicelib import ops
 from chalicelib.streams.handler import handle
 from local.relay import StreamRelay
-
-TIMEOUT = 20.0
+from tests.conftest import drain
 
 
 class Capture:
@@ -33,14 +31,6 @@ def captured(local_stack: Any, tmp_path: Any) -> Iterator[tuple[StreamRelay, Cap
     capture = Capture()
     with StreamRelay(capture, tmp_path / "state.json", backoff_base=0.02, idle_sleep=0.02) as relay:
         yield relay, capture
-
-
-def drain(relay: StreamRelay) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    idle = 0
-    while idle < 2:
-        assert time.monotonic() < deadline
-        idle = idle + 1 if relay.poll_once() == 0 else 0
 
 
 def _content_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

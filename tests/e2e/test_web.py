@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +19,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from chalicelib.streams.handler import handle
-from local.relay import StreamRelay
 from local.stack import HOST, ROOT, Service, free_port, start_web, wait_for_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 SCREENSHOTS = Path("/tmp")
-INDEX_TIMEOUT = 20.0
 
 
 @pytest.fixture(scope="module")
@@ -86,22 +82,6 @@ def new_page(browser: Browser) -> Iterator[Any]:
     for context in contexts:
         context.close()
     assert errors == []
-
-
-@pytest.fixture(scope="module")
-def indexed(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Call to wait until everything written so far went through the stream handler."""
-    state = tmp_path_factory.mktemp("e2e-relay") / "state.json"
-    with StreamRelay(handle, state, backoff_base=0.02, backoff_cap=0.2, idle_sleep=0.02) as relay:
-
-        def sync() -> None:
-            deadline = time.monotonic() + INDEX_TIMEOUT
-            idle_passes = 0
-            while idle_passes < 2:
-                assert time.monotonic() < deadline, "the stream handler did not catch up"
-                idle_passes = idle_passes + 1 if relay.poll_once() == 0 else 0
-
-        yield sync
 
 
 def marker() -> str:
