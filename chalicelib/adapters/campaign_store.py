@@ -16,11 +16,11 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import Store
+from chalicelib.adapters.dynamodb import Store, is_condition_failure
 from chalicelib.adapters.tables import BudgetItem, CampaignItem, LedgerItem, PlacementClickItem
 from chalicelib.placements.models import Budget, Campaign, Keyword, Target
 from chalicelib.placements.tokens import Impression
@@ -57,10 +57,6 @@ def counter(campaign_id: str, metric: str, day: str | None = None, keyword: str 
     if day is None:
         return f"ad:{campaign_id}:{metric}"
     return f"ad:{campaign_id}:{day}:{keyword}:{metric}"
-
-
-def _is_condition_failure(exc: PutError | UpdateError) -> bool:
-    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 class CampaignStore(Store):
@@ -112,7 +108,7 @@ class CampaignStore(Store):
         try:
             self._item(campaign).save(condition=CampaignItem.version == read_version)
         except PutError as exc:
-            if _is_condition_failure(exc):
+            if is_condition_failure(exc):
                 raise errors.Conflict(
                     "The campaign changed meanwhile; reload and retry.", code="edit_conflict"
                 ) from None
@@ -140,7 +136,7 @@ class CampaignStore(Store):
         try:
             item.save(condition=BudgetItem.campaign_id.does_not_exist())
         except PutError as exc:
-            if not _is_condition_failure(exc):
+            if not is_condition_failure(exc):
                 raise
 
     # --- clicks ----------------------------------------------------------------------------------
@@ -163,7 +159,7 @@ class CampaignStore(Store):
         try:
             self._click(impression, False, outcome, now).save(condition=PlacementClickItem.nonce.does_not_exist())
         except PutError as exc:
-            if _is_condition_failure(exc):
+            if is_condition_failure(exc):
                 return False
             raise
         return True

@@ -19,7 +19,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb import Counters, Store
+from chalicelib.adapters.dynamodb import Counters, Store, is_condition_failure
 from chalicelib.adapters.tables import CommunityItem, CommunityMemberItem
 from chalicelib.communities.models import Community, Membership
 
@@ -167,7 +167,7 @@ class CommunityStore(Store):
                 add_version_condition=False,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failure(exc):
                 return None
             raise
         return _membership(item)

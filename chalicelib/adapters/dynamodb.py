@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
@@ -80,6 +80,11 @@ def _friendship(item: FriendshipItem) -> Friendship:
 
 def _reasons(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r else None for r in exc.cancellation_reasons]
+
+
+def is_condition_failure(exc: PynamoDBException) -> bool:
+    """True when a single-item write failed on its condition (not on anything else)."""
+    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 def _is_conflict(exc: TransactWriteError) -> bool:
@@ -267,7 +272,7 @@ class MemberStore(Store):
                 add_version_condition=False,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failure(exc):
                 raise errors.Conflict(
                     "The profile changed meanwhile; reload and retry.", code="edit_conflict"
                 ) from None
@@ -383,7 +388,7 @@ class LoginAttemptStore:
                 add_version_condition=False,
             )
         except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if not is_condition_failure(exc):
                 raise
             ends = now + self.window
             LoginAttemptItem(key, failures=1, window_ends=ends, ttl=ends, version=1).save()

@@ -17,7 +17,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import Counters, Store
+from chalicelib.adapters.dynamodb import Counters, Store, is_condition_failure
 from chalicelib.adapters.tables import CommentItem, PostItem
 from chalicelib.posts.models import Comment, Post
 
@@ -165,7 +165,7 @@ class PostStore(Store):
                 add_version_condition=False,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failure(exc):
                 raise errors.Conflict("The post changed meanwhile; reload and retry.", code="edit_conflict") from None
             raise
         return _post(item)
@@ -287,7 +287,7 @@ class PostStore(Store):
 
     def inquiries(self, company_id: str, status: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
         """A company's inquiries in ``status``, oldest first."""
-        key = f"{company_id}#{status}"
+        key = _inbox_key(company_id, status)
         start = self._start(cursor, ("post_id", "inbox_key", "created_at"), inbox_key=key)
         results = PostItem.inquiries_by_status.query(key, limit=limit, page_size=limit, last_evaluated_key=start)
         return self._page(results, _post)
@@ -305,4 +305,4 @@ class PostStore(Store):
 
     def count_open_since(self, company_id: str, before: datetime) -> int:
         """How many inquiries opened before ``before`` are still waiting for an answer."""
-        return int(PostItem.inquiries_by_status.count(f"{company_id}#open", PostItem.created_at < before))
+        return int(PostItem.inquiries_by_status.count(_inbox_key(company_id, "open"), PostItem.created_at < before))

@@ -19,8 +19,12 @@ from chalicelib.adapters.tables import OpenReportItem, ReportItem
 from chalicelib.moderation.models import Report, Resolution
 
 
+def _community_key(community_id: str, status: str) -> str:
+    return f"{community_id}#{status}"
+
+
 def _community_status(community_id: str | None, status: str) -> str | None:
-    return f"{community_id}#{status}" if community_id else None
+    return _community_key(community_id, status) if community_id else None
 
 
 def _report(item: ReportItem) -> Report:
@@ -151,7 +155,7 @@ class ReportStore(Store):
         self, community_id: str, status: str, limit: int, cursor: str | None
     ) -> tuple[list[Report], str | None]:
         """A community's reports in ``status``, oldest first."""
-        key = f"{community_id}#{status}"
+        key = _community_key(community_id, status)
         start = self._start(cursor, ("report_id", "community_status", "created_at"), community_status=key)
         results = ReportItem.by_community_status.query(key, limit=limit, page_size=limit, last_evaluated_key=start)
         return self._page(results, _report)
