@@ -166,7 +166,6 @@ class CampaignStore(Store):
 
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
         """Charge a click: ``charged``, ``replay`` (token already clicked) or ``budget_exhausted``."""
-        self._open_day(campaign, day)
         price = impression.price
 
         def write(tx: TransactWrite) -> None:
@@ -199,6 +198,11 @@ class CampaignStore(Store):
 
         # PynamoDB sends puts before updates: [click, ledger, budget, counters...].
         reasons = self._transact(write, attempts=CLICK_ATTEMPTS)
+        if reasons is not None and reasons[0] != "ConditionalCheckFailed" and reasons[2] == "ConditionalCheckFailed":
+            # No budget item yet (the day's first click) fails like an exhausted budget: open the
+            # day and try once more. Opening it before every click cost a failed write each time.
+            self._open_day(campaign, day)
+            reasons = self._transact(write, attempts=CLICK_ATTEMPTS)
         if reasons is None:
             return "charged"
         if reasons[0] == "ConditionalCheckFailed":
