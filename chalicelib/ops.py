@@ -110,7 +110,7 @@ def reindex(args: argparse.Namespace) -> int:
             failed |= index.apply(chunk)
             bar.update(len(chunk))
     _, repairs = diff(changes, dict(index.versions()))
-    extras = [c for c in repairs if c.document is None]
+    extras = [c for c in repairs if c.is_delete]
     failed |= index.apply(extras)
     written = sum(1 for c in changes if c.document is not None)
     print(f"reindexed {written} document(s) into {index.name}; removed {len(extras)}; failed {len(failed)}")

@@ -17,9 +17,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from local.stack import HOST, ROOT
+
 WEB_DIR = ROOT / "web"
-HOST = "127.0.0.1"
 API_PREFIX = "/api"
 MAX_BODY_BYTES = 1_048_576
 UPSTREAM_TIMEOUT_S = 30.0

@@ -107,7 +107,7 @@ class SearchIndex:
                 "version": change.version,
                 "version_type": "external",
             }
-            if change.document is None:
+            if change.is_delete:
                 action["_op_type"] = "delete"
             else:
                 action["_op_type"] = "index"

@@ -37,7 +37,10 @@ def occurs(term: str, query: str) -> bool:
 
 def matches(keyword: str, match: str, query: str) -> bool:
     """Whether a keyword with its match type matches the (normalised) query."""
-    keyword = normalise(keyword)
+    return _matches(normalise(keyword), match, query)
+
+
+def _matches(keyword: str, match: str, query: str) -> bool:
     if match == "exact":
         return keyword == query
     if match == "phrase":
@@ -56,7 +59,11 @@ def excluded(negative_keywords: Iterable[str], query: str) -> bool:
 
 def relevance(keyword: str, match: str, query: str) -> float:
     """Match-type weight × (½ + ½ · share of the query's characters the keyword covers)."""
-    covered = len(normalise(keyword).replace(" ", "")) / max(1, len(query.replace(" ", "")))
+    return _relevance(normalise(keyword), match, query)
+
+
+def _relevance(keyword: str, match: str, query: str) -> float:
+    covered = len(keyword.replace(" ", "")) / max(1, len(query.replace(" ", "")))
     return round(MATCH_WEIGHT.get(match, 0.0) * (0.5 + 0.5 * min(1.0, covered)), 6)
 
 
@@ -69,9 +76,10 @@ def best_keyword(ad: Mapping[str, Any], query: str) -> tuple[dict[str, Any], flo
         return None
     best: tuple[dict[str, Any], float] | None = None
     for keyword in ad.get("ad_keywords") or []:
-        if not matches(keyword["text"], keyword["match"], query):
+        text = normalise(keyword["text"])  # once per keyword, not once per check
+        if not _matches(text, keyword["match"], query):
             continue
-        score = relevance(keyword["text"], keyword["match"], query)
+        score = _relevance(text, keyword["match"], query)
         if best is None or (score * keyword["max_cpc"], score) > (best[1] * best[0]["max_cpc"], best[1]):
             best = (dict(keyword), score)
     return best

@@ -40,7 +40,7 @@ def diff(expected: Iterable[Change], indexed: Mapping[str, int]) -> tuple[IndexD
     repairs: list[Change] = []
     seen: set[str] = set()
     for change in expected:
-        if change.document is None:
+        if change.is_delete:
             continue
         seen.add(change.doc_id)
         have = indexed.get(change.doc_id)
