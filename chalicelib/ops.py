@@ -87,7 +87,13 @@ def _table_changes(progress: bool) -> list[Change]:
         changes = []
         for table, doc_type in INDEXED_TABLES.items():
             items = scan.items(table)
-            bar = tqdm(items, total=scan.count(table), desc=f"read {table}", unit="item", disable=not progress)
+            bar = tqdm(
+                items,
+                total=scan.count(table) if progress else None,
+                desc=f"read {table}",
+                unit="item",
+                disable=not progress,
+            )
             changes += [change_of_item(doc_type, item) for item in bar]
         return changes
     finally:
@@ -122,13 +128,14 @@ def check_index(args: argparse.Namespace) -> int:
     index = search_index(settings())
     changes = _table_changes(progress=False)
     differences, repairs = diff(changes, dict(index.versions()))
-    for line in differences.lines():
+    lines = differences.lines()
+    for line in lines:
         print(line)
     if differences.clean:
         print(f"{index.name}: no differences")
         return 0
     if not args.repair:
-        print(f"{index.name}: {len(differences.lines())} difference(s); run with --repair to fix")
+        print(f"{index.name}: {len(lines)} difference(s); run with --repair to fix")
         return 1
     failed = index.apply(repairs)
     print(f"{index.name}: repaired {len(repairs) - len(failed)} of {len(repairs)}")

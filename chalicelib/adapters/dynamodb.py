@@ -168,7 +168,7 @@ class Store:
                 if not _is_conflict(exc) or attempt == attempts - 1:
                     raise
                 random_backoff(attempt)
-        return None
+        raise ValueError("attempts must be at least 1")
 
 
 class MemberStore(Store):
@@ -281,30 +281,22 @@ class MemberStore(Store):
 
     def end_membership(self, member_id: str, status: str) -> bool:
         """Mark an active member withdrawn or banned, with the counters; False if not active."""
-        for attempt in range(TRANSACTION_ATTEMPTS):
-            try:
-                with self.transaction() as tx:
-                    tx.update(
-                        MemberItem(member_id),
-                        actions=[MemberItem.status.set(status), MemberItem.version.add(1)],
-                        condition=MemberItem.status == "active",
-                        add_version_condition=False,
-                    )
-                    self.counters.add(tx, Counters.MEMBERS_ACTIVE, -1)
-                    if status == "withdrawn":
-                        self.counters.add(tx, Counters.MEMBERS_WITHDRAWN, 1)
-                    if status == "banned":
-                        tx.save(BanItem(BANNED, member_id, banned_at=datetime.now(UTC), version=1))
-                return True
-            except TransactWriteError as exc:
-                # PynamoDB sends puts before updates: [ban?, member, counters...].
-                member_index = 1 if status == "banned" else 0
-                if _reasons(exc)[member_index] == "ConditionalCheckFailed":
-                    return False
-                if not _is_conflict(exc) or attempt == TRANSACTION_ATTEMPTS - 1:
-                    raise
-                random_backoff(attempt)
-        return False
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(
+                MemberItem(member_id),
+                actions=[MemberItem.status.set(status), MemberItem.version.add(1)],
+                condition=MemberItem.status == "active",
+                add_version_condition=False,
+            )
+            self.counters.add(tx, Counters.MEMBERS_ACTIVE, -1)
+            if status == "withdrawn":
+                self.counters.add(tx, Counters.MEMBERS_WITHDRAWN, 1)
+            if status == "banned":
+                tx.save(BanItem(BANNED, member_id, banned_at=datetime.now(UTC), version=1))
+
+        # Only the member update has a condition: a failed condition means "not active".
+        return self._transact(write, attempts=TRANSACTION_ATTEMPTS) is None
 
     def banned_ids(self) -> list[str]:
         """Every banned member's id (one Query on a single key; bans are rare)."""
@@ -368,15 +360,15 @@ class LoginAttemptStore:
         self.max_failures = max_failures
         self.window = timedelta(seconds=window_s)
 
-    def blocked_for(self, handle: str, now: datetime) -> int:
-        """Seconds until ``handle`` may try again (0: not blocked)."""
+    def blocked_for(self, handle: str, now: datetime) -> tuple[int, bool]:
+        """Seconds until ``handle`` may try again (0: not blocked), and whether failures are on record."""
         try:
             item = LoginAttemptItem.get(handle.lower(), consistent_read=True)
         except DoesNotExist:
-            return 0
+            return 0, False
         if int(item.failures) < self.max_failures or item.window_ends <= now:
-            return 0
-        return max(1, math.ceil((item.window_ends - now).total_seconds()))
+            return 0, True
+        return max(1, math.ceil((item.window_ends - now).total_seconds())), True
 
     def record_failure(self, handle: str, now: datetime) -> None:
         """One more failure in the current window, or the first of a new one."""

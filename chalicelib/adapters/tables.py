@@ -582,8 +582,9 @@ def create_tables(models: list[type[Model]] | None = None) -> list[str]:
             created.append(model.Meta.table_name)
         else:
             created += _add_missing_indexes(model)
-        if model in (SessionItem, LoginAttemptItem):
-            _enable_ttl(model, "ttl")
+        ttl = next((name for name, a in model.get_attributes().items() if isinstance(a, TTLAttribute)), None)
+        if ttl is not None:
+            _enable_ttl(model, ttl)
     return created
 
 

@@ -110,7 +110,7 @@ class AuthService:
         and unknown ones alike, so the lock reveals nothing either.
         """
         now = self.clock()
-        wait_s = self.attempts.blocked_for(handle, now)
+        wait_s, failed_before = self.attempts.blocked_for(handle, now)
         if wait_s:
             raise errors.RateLimited("Too many failed logins; try again later.", retry_after_s=wait_s)
         member = self.members.get_by_handle(handle)
@@ -118,7 +118,8 @@ class AuthService:
         if not ok or member is None or not member.active:
             self.attempts.record_failure(handle, now)
             raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
-        self.attempts.clear(handle)
+        if failed_before:
+            self.attempts.clear(handle)
         return self.start_session(member.id)
 
     def start_session(self, member_id: str) -> tuple[str, datetime]:
