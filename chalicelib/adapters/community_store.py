@@ -120,6 +120,11 @@ class CommunityStore(Store):
         except DoesNotExist:
             return None
 
+    def moderates(self, community_id: str, member_id: str) -> bool:
+        """Whether the member is the community's owner or one of its moderators."""
+        membership = self.membership(community_id, member_id)
+        return membership is not None and membership.moderates
+
     def join(self, membership: Membership) -> bool:
         """Add a member and count them; False if already a member (or the community is gone)."""
 

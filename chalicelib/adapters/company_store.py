@@ -50,6 +50,10 @@ class CompanyStore(Store):
         companies = {item.company_id: _company(item) for item in CompanyItem.batch_get([r.company_id for r in roles])}
         return [(companies[r.company_id], r) for r in roles if r.company_id in companies]
 
+    def is_staff(self, company_id: str, member_id: str) -> bool:
+        """Whether the member works for the company, in any role."""
+        return self.staff(company_id, member_id) is not None
+
     def put_staff(self, staff: Staff) -> Staff:
         """Name a member staff with ``role``, or change their role."""
         item = StaffItem(staff.company_id, staff.member_id)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from chalicelib import errors
 from chalicelib.communities.models import Community, CommunityCreate, MemberRef, Membership
 from chalicelib.members.models import WITHDRAWN_NAME, Caller
-from chalicelib.members.service import Clock, utcnow
+from chalicelib.members.service import Clock, active_member, utcnow
 
 if TYPE_CHECKING:
     from chalicelib.adapters.community_store import CommunityStore
@@ -52,7 +52,7 @@ class CommunityService:
             company = self.companies.get(req.company_id)
             if company is None:
                 raise errors.NotFound("No such company.")
-            if self.companies.staff(company.id, caller.member_id) is None:
+            if not self.companies.is_staff(company.id, caller.member_id):
                 raise errors.Forbidden(
                     "Only the company's staff can create its official community.", code="not_company_staff"
                 )
@@ -115,9 +115,7 @@ class CommunityService:
         community = self.get(community_id)
         if community.owner_id != caller.member_id:
             raise errors.Forbidden("Only the owner names moderators.", code="not_owner")
-        target = self.members.get_by_handle(handle)
-        if target is None or not target.active:
-            raise errors.NotFound("No such member.")
+        target = active_member(self.members, handle)
         if target.id == community.owner_id:
             raise errors.InvalidInput("The owner already moderates.", code="owner_is_moderator")
         updated = self.communities.set_role(community_id, target.id, "moderator" if moderator else "member")

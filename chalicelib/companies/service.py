@@ -24,8 +24,8 @@ from chalicelib.companies.models import (
     StaffRole,
     response_metrics,
 )
-from chalicelib.members.models import Caller, Member
-from chalicelib.members.service import Clock, utcnow
+from chalicelib.members.models import Caller
+from chalicelib.members.service import Clock, active_member, utcnow
 from chalicelib.posts.models import Post
 
 if TYPE_CHECKING:
@@ -68,30 +68,24 @@ class CompanyService:
         if staff is None or staff.role != "owner":
             raise errors.Forbidden("Only an admin or the company's owner manages staff.", code="not_company_owner")
 
-    def _member(self, handle: str) -> Member:
-        member = self.members.get_by_handle(handle)
-        if member is None or not member.active:
-            raise errors.NotFound("No such member.")
-        return member
-
     def put_staff(self, caller: Caller, company_id: str, handle: str, role: StaffRole) -> tuple[Staff, str]:
         """Name a member staff (or change their role); returns the staff and their display name."""
         self._require_owner_or_admin(caller, company_id)
-        member = self._member(handle)
+        member = active_member(self.members, handle)
         staff = self.companies.put_staff(Staff(company_id, member.id, member.handle, role, self.clock()))
         return staff, member.display_name
 
     def remove_staff(self, caller: Caller, company_id: str, handle: str) -> None:
         """Remove a member from the staff; idempotent."""
         self._require_owner_or_admin(caller, company_id)
-        self.companies.remove_staff(company_id, self._member(handle).id)
+        self.companies.remove_staff(company_id, active_member(self.members, handle).id)
 
     def inbox(
         self, caller: Caller, company_id: str, status: str, limit: int, cursor: str | None
     ) -> tuple[list[tuple[Post, int]], str | None]:
         """The company's inquiries in ``status``, oldest first, each with its waiting seconds."""
         self.get(company_id)
-        if self.companies.staff(company_id, caller.member_id) is None:
+        if not self.companies.is_staff(company_id, caller.member_id):
             raise errors.Forbidden("Only the company's staff see its inbox.", code="not_company_staff")
         inquiries, next_cursor = self.posts.inquiries(company_id, status, limit, cursor)
         now = self.clock()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chalicelib import errors
 from chalicelib.friends.models import Friendship
 from chalicelib.members.models import WITHDRAWN_NAME, Caller, Member
-from chalicelib.members.service import Clock, utcnow
+from chalicelib.members.service import Clock, active_member, utcnow
 
 if TYPE_CHECKING:
     from chalicelib.adapters.dynamodb import FriendStore, MemberStore
@@ -22,9 +22,7 @@ class FriendService:
         self.clock = clock
 
     def _other(self, caller: Caller, handle: str) -> Member:
-        other = self.members.get_by_handle(handle)
-        if other is None or not other.active:
-            raise errors.NotFound("No such member.")
+        other = active_member(self.members, handle)
         if other.id == caller.member_id:
             raise errors.InvalidInput("You cannot befriend yourself.", code="self_friendship")
         return other

@@ -32,6 +32,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def active_member(members: MemberStore, handle: str) -> Member:
+    """An active member by handle; withdrawn, banned and unknown are all the same 404."""
+    member = members.get_by_handle(handle)
+    if member is None or not member.active:
+        raise errors.NotFound("No such member.")
+    return member
+
+
 class AuthService:
     """Signup, login, logout and the per-request token check."""
 
@@ -171,10 +179,7 @@ class MemberService:
 
     def public_profile(self, handle: str) -> Member:
         """Any active member by handle; withdrawn, banned and unknown are all 404."""
-        member = self.members.get_by_handle(handle)
-        if member is None or not member.active:
-            raise errors.NotFound("No such member.")
-        return member
+        return active_member(self.members, handle)
 
     def withdraw(self, caller: Caller) -> None:
         """Leave the network: login and tokens stop, content stays as 'withdrawn member'."""

@@ -101,10 +101,7 @@ class ModerationService:
     def _moderates(self, caller: Caller, community_id: str | None) -> bool:
         if caller.is_admin:
             return True
-        if community_id is None:
-            return False
-        membership = self.communities.membership(community_id, caller.member_id)
-        return membership is not None and membership.moderates
+        return community_id is not None and self.communities.moderates(community_id, caller.member_id)
 
     def resolve(self, caller: Caller, report_id: str, req: ResolveReport) -> Report:
         """Resolve an open report with its action; a report the caller may not moderate is Forbidden to non-admins."""

@@ -299,7 +299,7 @@ class PlacementService:
             return ClickOutcome(campaign.target, False, "other_member")
         if impression.expired(now.timestamp()):
             outcome = "expired"
-        elif self.companies.staff(campaign.company_id, caller.member_id) is not None:
+        elif self.companies.is_staff(campaign.company_id, caller.member_id):
             outcome = "own_staff"
         else:
             outcome = self.campaigns.charge(impression, campaign, ad_day(now), now)

@@ -17,7 +17,7 @@ from chalicelib import errors
 from chalicelib.communities.models import MemberRef
 from chalicelib.communities.service import member_refs
 from chalicelib.members.models import Caller
-from chalicelib.members.service import Clock, utcnow
+from chalicelib.members.service import Clock, active_member, utcnow
 from chalicelib.posts.models import Comment, CommentCreate, DiaryCreate, Post, PostCreate, PostUpdate
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class PostService:
         if self.communities.membership(community_id, caller.member_id) is None:
             raise errors.Forbidden("Join the community to post in it.", code="not_a_member")
         inquiry = community.company_id is not None and (
-            self.companies.staff(community.company_id, caller.member_id) is None
+            not self.companies.is_staff(community.company_id, caller.member_id)
         )
         now = self.clock()
         post = Post(
@@ -133,9 +133,7 @@ class PostService:
 
     def list_diary(self, caller: Caller, handle: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
         """The entries of ``handle`` that the caller may read, newest first."""
-        author = self.members.get_by_handle(handle)
-        if author is None or not author.active:
-            raise errors.NotFound("No such member.")
+        author = active_member(self.members, handle)
         if author.id == caller.member_id:
             audience = "all"
         elif self._is_friend(caller, author.id):
@@ -186,18 +184,13 @@ class PostService:
     def _may_delete(self, caller: Caller, post: Post) -> bool:
         if post.author_id == caller.member_id or caller.is_admin:
             return True
-        if post.community_id is None:
-            return False
-        membership = self.communities.membership(post.community_id, caller.member_id)
-        return membership is not None and membership.moderates
+        return post.community_id is not None and self.communities.moderates(post.community_id, caller.member_id)
 
     def comment(self, caller: Caller, post_id: str, req: CommentCreate) -> Comment:
         """Comment on a readable post; company staff answer officially, the first answer marks it answered."""
         for _ in range(RACE_ATTEMPTS):
             post = self.get(caller, post_id)
-            official = post.company_id is not None and (
-                self.companies.staff(post.company_id, caller.member_id) is not None
-            )
+            official = post.company_id is not None and (self.companies.is_staff(post.company_id, caller.member_id))
             comment = Comment(
                 post_id=post.id,
                 id=sortable_id(),
@@ -243,7 +236,7 @@ class PostService:
             post = self.get(caller, post_id)
             if post.kind != "inquiry" or post.company_id is None:
                 raise errors.InvalidInput("Only inquiries can be resolved.", code="not_an_inquiry")
-            is_staff = self.companies.staff(post.company_id, caller.member_id) is not None
+            is_staff = self.companies.is_staff(post.company_id, caller.member_id)
             if post.author_id != caller.member_id and not is_staff:
                 raise errors.Forbidden("Only the inquiry's author or the company's staff resolve it.")
             if self.posts.get_comment(post.id, comment_id) is None:
