@@ -8,6 +8,7 @@ moderators on the sparse ``by_community_status`` (partition ``{community_id}#{st
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -117,7 +118,16 @@ class ReportStore(Store):
 
         if self._transact(write) is not None:
             return None
-        return self.get(report.id)
+        # The write set every field that changes, under status == "open": no need to read it back.
+        return dataclasses.replace(
+            report,
+            status="resolved",
+            action=resolution.action,
+            note=resolution.note,
+            resolved_by=resolution.resolved_by,
+            resolved_by_handle=resolution.resolved_by_handle,
+            resolved_at=resolution.resolved_at,
+        )
 
     def reopen(self, report: Report, resolution: Resolution) -> None:
         """Undo :meth:`resolve` when its action failed (only if nobody changed the report since)."""

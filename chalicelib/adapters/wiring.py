@@ -114,9 +114,7 @@ def build(s: Settings) -> Services:
         search=SearchService(index, friends, cursors, placements, members),
         campaigns=CampaignService(campaigns, companies, communities, posts),
         placements=placements,
-        moderation=ModerationService(
-            ReportStore(s, cursors, counters), post_service, member_service, members, communities
-        ),
+        moderation=ModerationService(ReportStore(s, cursors, counters), post_service, member_service, communities),
     )
 
 

@@ -190,7 +190,11 @@ class MemberService:
         member = self.members.get_by_handle(handle)
         if member is None:
             raise errors.NotFound("No such member.")
-        self._end(member.id, "banned")
+        self.ban_id(member.id)
+
+    def ban_id(self, member_id: str) -> None:
+        """:meth:`ban` for a member known by id (moderation knows the accused's id)."""
+        self._end(member_id, "banned")
 
     def _end(self, member_id: str, status: str) -> None:
         self.members.end_membership(member_id, status)

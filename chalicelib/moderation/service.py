@@ -22,7 +22,6 @@ from chalicelib.moderation.models import Report, ReportCreate, Resolution, Resol
 
 if TYPE_CHECKING:
     from chalicelib.adapters.community_store import CommunityStore
-    from chalicelib.adapters.dynamodb import MemberStore
     from chalicelib.adapters.report_store import ReportStore
     from chalicelib.members.service import MemberService
     from chalicelib.posts.service import PostService
@@ -36,14 +35,12 @@ class ModerationService:
         reports: ReportStore,
         posts: PostService,
         members: MemberService,
-        member_store: MemberStore,
         communities: CommunityStore,
         clock: Clock = utcnow,
     ):
         self.reports = reports
         self.posts = posts
         self.members = members
-        self.member_store = member_store
         self.communities = communities
         self.clock = clock
 
@@ -141,9 +138,7 @@ class ModerationService:
         except errors.NotFound:
             pass  # already deleted (by its author or another moderator): the content is gone either way
         if action == "ban_member":
-            accused = self.member_store.get(report.accused_id)
-            if accused is not None:
-                self.members.ban(accused.handle)
+            self.members.ban_id(report.accused_id)
 
     def _resolve_others(self, report: Report, resolution: Resolution) -> None:
         for other_id in self.reports.open_ids(report.target_key):

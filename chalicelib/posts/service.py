@@ -7,6 +7,7 @@ the caller may not read is a 404 on every path, exactly like a post that does no
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 import uuid
@@ -249,5 +250,7 @@ class PostService:
                     return post
                 raise errors.Conflict("This inquiry is already resolved.", code="already_resolved")
             if self.posts.resolve(post, comment_id):
-                return self.get(caller, post_id)
+                return dataclasses.replace(
+                    post, status="resolved", accepted_comment_id=comment_id, version=post.version + 1
+                )
         raise errors.Conflict("The inquiry changed meanwhile; retry.", code="edit_conflict")
