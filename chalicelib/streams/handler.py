@@ -28,7 +28,9 @@ class IndexingFailed(Exception):
 
 def record_handler(record: DynamoDBRecord) -> None:
     """Fail a record whose index write failed, so that it is retried."""
-    sequence = record.dynamodb.sequence_number if record.dynamodb else None
+    from chalicelib.search.indexer import sequence_number
+
+    sequence = sequence_number(record)
     if sequence in _failed:
         raise IndexingFailed(f"record {sequence} was not indexed")
 
