@@ -246,20 +246,14 @@ class MemberStore(Store):
         self._run(write, handle_index=1, invite_index=4)
 
     def _run(self, write: Any, *, handle_index: int, invite_index: int | None = None) -> None:
-        for attempt in range(TRANSACTION_ATTEMPTS):
-            try:
-                with self.transaction() as tx:
-                    write(tx)
-                return
-            except TransactWriteError as exc:
-                reasons = _reasons(exc)
-                if invite_index is not None and reasons[invite_index] == "ConditionalCheckFailed":
-                    raise errors.Conflict("This invite has already been used.", code="invite_used") from None
-                if reasons[handle_index] == "ConditionalCheckFailed":
-                    raise errors.Conflict("This handle is taken; choose another.", code="handle_taken") from None
-                if not _is_conflict(exc) or attempt == TRANSACTION_ATTEMPTS - 1:
-                    raise
-                random_backoff(attempt)
+        reasons = self._transact(write, attempts=TRANSACTION_ATTEMPTS)
+        if reasons is None:
+            return
+        if invite_index is not None and reasons[invite_index] == "ConditionalCheckFailed":
+            raise errors.Conflict("This invite has already been used.", code="invite_used")
+        if reasons[handle_index] == "ConditionalCheckFailed":
+            raise errors.Conflict("This handle is taken; choose another.", code="handle_taken")
+        raise RuntimeError(f"signup transaction cancelled: {reasons}")
 
     def update_profile(self, member: Member, changes: dict[str, Any]) -> Member:
         """Apply ``changes`` if nobody changed the member since it was read (else Conflict)."""
