@@ -131,7 +131,7 @@ class CampaignStore(Store):
     def _open_day(self, campaign: Campaign, day: str) -> None:
         """Create the day's budget item on its first click (a no-op when it exists)."""
         item = BudgetItem(
-            campaign.id, day, budget=campaign.daily_budget, remaining=campaign.daily_budget, spent=0, version=1
+            campaign.id, day, budget=campaign.daily_budget, remaining=campaign.daily_budget, version=1
         )
         try:
             item.save(condition=BudgetItem.campaign_id.does_not_exist())
@@ -186,7 +186,6 @@ class CampaignStore(Store):
                 BudgetItem(campaign.id, day),
                 actions=[
                     BudgetItem.remaining.add(-price),
-                    BudgetItem.spent.add(price),
                     BudgetItem.version.add(1),
                 ],
                 condition=BudgetItem.remaining >= price,

@@ -413,7 +413,6 @@ class BudgetItem(Model):
     day = UnicodeAttribute(range_key=True)
     budget = NumberAttribute()
     remaining = NumberAttribute()
-    spent = NumberAttribute(default=0)
     version = NumberAttribute()
 
 
