@@ -138,7 +138,7 @@ def run_search_overhead(ctx: Any) -> list[Row]:
     word = f"bench{uuid.uuid4().hex[:8]}"
     svc, caller = _seed(stack, word, ads=20)
     with_ads = svc.search
-    organic = SearchService(with_ads.index, with_ads.friends, with_ads.cursors, None, with_ads.members)
+    organic = SearchService(with_ads.index, with_ads.friends, with_ads.cursors, with_ads.members)
     if not with_ads.search(caller, word, "all", None, 20).sponsored:
         return [Row("search+ads", "sponsored shown", None, note="no placement was shown", error=True)]
     for _ in range(WARMUP):

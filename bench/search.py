@@ -478,7 +478,7 @@ def run_scale(ctx: Any) -> list[Row]:
 
         caller = _caller(reader)
         services = {
-            k: SearchService(SearchIndex(url, n), svc.search.friends, svc.search.cursors, None)
+            k: SearchService(SearchIndex(url, n), svc.search.friends, svc.search.cursors, svc.search.members)
             for k, n in names.items()
         }
         short = "" if size >= SCALE_LARGE else f", cut to {size:,} by the {SCALE_INDEX_BUDGET_S:.0f} s budget"

@@ -130,9 +130,7 @@ class CampaignStore(Store):
 
     def _open_day(self, campaign: Campaign, day: str) -> None:
         """Create the day's budget item on its first click (a no-op when it exists)."""
-        item = BudgetItem(
-            campaign.id, day, budget=campaign.daily_budget, remaining=campaign.daily_budget, version=1
-        )
+        item = BudgetItem(campaign.id, day, budget=campaign.daily_budget, remaining=campaign.daily_budget, version=1)
         try:
             item.save(condition=BudgetItem.campaign_id.does_not_exist())
         except PutError as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
@@ -85,6 +86,11 @@ def _reasons(exc: TransactWriteError) -> list[str | None]:
 def is_condition_failure(exc: PynamoDBException) -> bool:
     """True when a single-item write failed on its condition (not on anything else)."""
     return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+def set_or_remove(attribute: Any, value: Any) -> list[Action]:
+    """The update action that stores ``value``, or removes the attribute for None."""
+    return [attribute.set(value)] if value is not None else [attribute.remove()]
 
 
 def _is_conflict(exc: TransactWriteError) -> bool:

@@ -17,7 +17,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import Counters, Store, is_condition_failure
+from chalicelib.adapters.dynamodb import Counters, Store, is_condition_failure, set_or_remove
 from chalicelib.adapters.tables import CommentItem, PostItem
 from chalicelib.posts.models import Comment, Post
 
@@ -156,8 +156,7 @@ class PostStore(Store):
         if "visibility" in changes:
             edited = dataclasses.replace(post, visibility=changes["visibility"])
             for name, value in _diary_keys(edited).items():
-                attr = getattr(PostItem, name)
-                actions.append(attr.set(value) if value is not None else attr.remove())
+                actions += set_or_remove(getattr(PostItem, name), value)
         try:
             item.update(
                 actions=[*actions, PostItem.updated_at.set(now), PostItem.version.add(1)],

@@ -9,13 +9,11 @@ moderators on the sparse ``by_community_status`` (partition ``{community_id}#{st
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb import Store
+from chalicelib.adapters.dynamodb import Store, set_or_remove
 from chalicelib.adapters.tables import OpenReportItem, ReportItem
 from chalicelib.moderation.models import Report, Resolution
 
@@ -103,8 +101,8 @@ class ReportStore(Store):
                     ReportItem.resolved_by.set(resolution.resolved_by),
                     ReportItem.resolved_by_handle.set(resolution.resolved_by_handle),
                     ReportItem.resolved_at.set(resolution.resolved_at),
-                    *_set_or_remove(ReportItem.note, resolution.note),
-                    *_set_or_remove(ReportItem.community_status, _community_status(report.community_id, "resolved")),
+                    *set_or_remove(ReportItem.note, resolution.note),
+                    *set_or_remove(ReportItem.community_status, _community_status(report.community_id, "resolved")),
                     ReportItem.version.add(1),
                 ],
                 condition=ReportItem.status == "open",
@@ -142,7 +140,7 @@ class ReportStore(Store):
                     ReportItem.resolved_by.remove(),
                     ReportItem.resolved_by_handle.remove(),
                     ReportItem.resolved_at.remove(),
-                    *_set_or_remove(ReportItem.community_status, _community_status(report.community_id, "open")),
+                    *set_or_remove(ReportItem.community_status, _community_status(report.community_id, "open")),
                     ReportItem.version.add(1),
                 ],
                 condition=(ReportItem.status == "resolved") & (ReportItem.resolved_at == resolution.resolved_at),
@@ -169,7 +167,3 @@ class ReportStore(Store):
         start = self._start(cursor, ("report_id", "community_status", "created_at"), community_status=key)
         results = ReportItem.by_community_status.query(key, limit=limit, page_size=limit, last_evaluated_key=start)
         return self._page(results, _report)
-
-
-def _set_or_remove(attribute: Any, value: Any) -> list[Action]:
-    return [attribute.set(value)] if value is not None else [attribute.remove()]

@@ -111,7 +111,7 @@ def build(s: Settings) -> Services:
         communities=CommunityService(communities, companies, members),
         posts=post_service,
         companies=CompanyService(companies, posts, members),
-        search=SearchService(index, friends, cursors, placements, members),
+        search=SearchService(index, friends, cursors, members, placements),
         campaigns=CampaignService(campaigns, companies, communities, posts),
         placements=placements,
         moderation=ModerationService(ReportStore(s, cursors, counters), post_service, member_service, communities),

@@ -49,8 +49,8 @@ class SearchService:
         index: SearchIndex,
         friends: FriendStore,
         cursors: CursorCodec,
+        members: MemberStore,
         placements: PlacementService | None = None,
-        members: MemberStore | None = None,
     ):
         self.index = index
         self.friends = friends
@@ -86,7 +86,7 @@ class SearchService:
         after = self._after(cursor, q, search_type)
         friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
         # A ban hides the member's posts from search at once, without rewriting their documents.
-        banned_ids = self.members.banned_ids() if self.members is not None else []
+        banned_ids = self.members.banned_ids()
         fetch = limit + 1
         fresh: list[Mapping[str, Any]] = []
         for _ in range(FETCH_ROUNDS):
