@@ -7,6 +7,7 @@ process it started on Ctrl-C or SIGTERM. The test harness uses the same launcher
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -115,6 +116,31 @@ def start_osmem(port: int | None = None) -> Service:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT)
     service = Service("osmem-server", proc, f"http://{HOST}:{port}", log)
     wait_for_port(service, port, timeout=30)
+    return service
+
+
+def start_chalice(
+    env: dict[str, str], port: int | None = None, stage: str | None = None, log: Path | None = None
+) -> Service:
+    """``chalice local`` on 127.0.0.1 with ``env``; its output goes to ``log``, or to our console."""
+    port = port or free_port()
+    cmd = [
+        str(Path(sys.executable).parent / "chalice"),
+        "local",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-autoreload",
+    ]
+    if stage:
+        cmd += ["--stage", stage]
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(log.open("wb")) if log else None
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if log else None,
+                                stdin=subprocess.DEVNULL)  # fmt: skip
+    service = Service("chalice local", proc, f"http://{HOST}:{port}", log)
+    wait_for_port(service, port, timeout=60)
     return service
 
 
@@ -231,13 +257,7 @@ def run() -> int:
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )  # fmt: skip
         stack.add(Service("stream relay", relay, "", relay_log))
-        chalice = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chalice"), "local", "--host", HOST, "--port", str(api_port),
-             "--no-autoreload", "--stage", env["KIZUNA_STAGE"]],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        api = stack.add(Service("chalice local", chalice, f"http://{HOST}:{api_port}"))
-        wait_for_port(api, api_port, timeout=60)
+        api = stack.add(start_chalice(env, api_port, stage=env["KIZUNA_STAGE"]))
         web = stack.add(start_web(api.url, _web_port(api_port)))
         print(f"\nKizuna is running at {api.url}  (OpenAPI: {api.url}/openapi.json)")
         print(f"  DynamoDB Local {ddb.url}, osmem-server {osmem.url}, logs in .local/logs/")

@@ -9,8 +9,6 @@ Without /usr/bin/chromium these tests fail (``make install`` installs it); they 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from local.stack import HOST, ROOT, Service, free_port, start_web, wait_for_port
+from local.stack import start_chalice, start_web
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,19 +30,10 @@ SCREENSHOTS = Path("/tmp")
 @pytest.fixture(scope="module")
 def web_url(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``chalice local`` on the test tables, behind ``local/web.py``; both stopped by PID afterwards."""
-    port = free_port()
     log = tmp_path_factory.mktemp("e2e") / "chalice.log"
     # local_stack put the endpoints, KIZUNA_TABLE_PREFIX and KIZUNA_JWT_SECRET into os.environ.
-    env = dict(os.environ)
-    chalice = str(Path(sys.executable).parent / "chalice")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [chalice, "local", "--no-autoreload", "--host", HOST, "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    api = Service("chalice local", proc, f"http://{HOST}:{port}", log)
+    api = start_chalice(dict(os.environ), log=log)
     try:
-        wait_for_port(api, port, timeout=60)
         web = start_web(api.url)
         try:
             yield web.url
