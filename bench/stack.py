@@ -7,16 +7,15 @@ the processes started here are stopped, by their PIDs.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from chalice.test import Client
 
-from local.stack import ROOT, Service, aws_env, start_dynamodb, start_osmem
+from local.stack import ROOT, Service, throwaway_stack
 
 ADMIN_PASSWORD = "bench-horse-battery-staple-42"
 
@@ -35,7 +34,7 @@ class BenchStack:
     def __init__(self) -> None:
         self.dynamodb: Service | None = None
         self.osmem: Service | None = None
-        self._saved_env: dict[str, str] | None = None
+        self._stack = contextlib.ExitStack()
         self.client: Client | None = None
         self.services: Any = None
         self._admin: Member | None = None
@@ -43,20 +42,13 @@ class BenchStack:
     def start(self) -> BenchStack:
         """Start everything; on failure stops whatever already started and re-raises."""
         try:
-            self.dynamodb = start_dynamodb()
-            self.osmem = start_osmem()
-            self._saved_env = dict(os.environ)
-            os.environ.update(aws_env(self.dynamodb.url, self.osmem.url))
-            os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
-            os.environ["KIZUNA_TABLE_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}-"
             # One log line per request would bury the report (and time the console, not the app).
-            os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-            from chalicelib.adapters import tables, wiring
-
-            wiring.reset()
-            self.services = wiring.services()
-            tables.create_tables()
+            quiet = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+            self.dynamodb, self.osmem = self._stack.enter_context(throwaway_stack("bench", quiet))
             from app import app
+            from chalicelib.adapters import wiring
+
+            self.services = wiring.services()
 
             self.client = Client(app, project_dir=str(ROOT))
         except BaseException:
@@ -66,19 +58,8 @@ class BenchStack:
 
     def stop(self) -> None:
         """Forget the services, restore the environment, stop our processes (osmem, then DynamoDB)."""
-        try:
-            from chalicelib.adapters import wiring
-
-            wiring.reset()
-        finally:
-            if self._saved_env is not None:
-                os.environ.clear()
-                os.environ.update(self._saved_env)
-                self._saved_env = None
-            for service in (self.osmem, self.dynamodb):
-                if service is not None:
-                    service.stop()  # terminate/kill of the Popen we hold, i.e. by its PID
-            self.osmem = self.dynamodb = None
+        self._stack.close()
+        self.osmem = self.dynamodb = None
 
     def pids(self) -> list[int]:
         return [s.process.pid for s in (self.dynamodb, self.osmem) if s is not None]

@@ -15,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,6 +212,34 @@ class Stack:
         for service in reversed(self.services):
             service.stop()
         self.services.clear()
+
+
+@contextlib.contextmanager
+def throwaway_stack(prefix: str, extra_env: dict[str, str] | None = None) -> Iterator[tuple[Service, Service]]:
+    """In-memory DynamoDB Local and osmem-server wired into ``os.environ``, with fresh tables under a
+    unique ``prefix`` and a random signing key; all undone on exit (the tests' and benchmarks' stack)."""
+    stack = Stack()
+    saved = dict(os.environ)
+    try:
+        dynamodb = stack.add(start_dynamodb())
+        osmem = stack.add(start_osmem())
+        os.environ.update(aws_env(dynamodb.url, osmem.url))
+        os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
+        os.environ["KIZUNA_TABLE_PREFIX"] = f"{prefix}-{uuid.uuid4().hex[:8]}-"
+        os.environ.update(extra_env or {})
+        from chalicelib.adapters import tables, wiring
+
+        wiring.reset()
+        wiring.services()
+        tables.create_tables()
+        yield dynamodb, osmem
+    finally:
+        from chalicelib.adapters import wiring
+
+        wiring.reset()
+        os.environ.clear()
+        os.environ.update(saved)
+        stack.stop()
 
 
 def _ops(env: dict[str, str], *args: str, stdin: str | None = None) -> str:

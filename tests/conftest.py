@@ -6,8 +6,6 @@ If a service does not start, every test that needs it errors: CI fails, it never
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,7 +16,7 @@ import pytest
 from chalice.test import Client
 
 from local.relay import StreamRelay
-from local.stack import Service, aws_env, start_dynamodb, start_osmem
+from local.stack import Service, throwaway_stack
 
 ADMIN_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -32,25 +30,8 @@ class LocalStack:
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalStack]:
     """DynamoDB Local and osmem-server on free loopback ports, wired into the environment."""
-    dynamodb = start_dynamodb()
-    osmem = start_osmem()
-    saved = dict(os.environ)
-    os.environ.update(aws_env(dynamodb.url, osmem.url))
-    os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
-    os.environ["KIZUNA_TABLE_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}-"
-    from chalicelib.adapters import tables, wiring
-
-    wiring.reset()
-    wiring.services()
-    tables.create_tables()
-    try:
+    with throwaway_stack("test") as (dynamodb, osmem):
         yield LocalStack(dynamodb, osmem)
-    finally:
-        wiring.reset()
-        os.environ.clear()
-        os.environ.update(saved)
-        osmem.stop()
-        dynamodb.stop()
 
 
 @pytest.fixture(scope="session")
