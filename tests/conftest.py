@@ -79,6 +79,11 @@ class Member:
     id: str
 
 
+def marker() -> str:
+    """A word no other text contains, to find exactly one test's writes in the shared index."""
+    return f"zq{uuid.uuid4().hex[:10]}"
+
+
 def unique_handle(prefix: str = "m") -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
 

@@ -99,3 +99,9 @@ def campaigns_url(shop: Advertiser) -> str:
 def create_campaign(api: Any, shop: Advertiser, actor: Any = None, **changes: Any) -> Any:
     changes.setdefault("target", {"type": "community", "id": shop.community["id"]})
     return api.call("POST", campaigns_url(shop), campaign_body(**changes), token=(actor or shop.owner).token)
+
+
+def befriend(api: Any, a: Any, b: Any) -> None:
+    """Make ``a`` and ``b`` friends (a asks, b asks back)."""
+    api.call("POST", f"/friends/{b.handle}", token=a.token)
+    assert api.call("POST", f"/friends/{a.handle}", token=b.token).json_body["state"] == "friends"

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from content_helpers import comment, ids, write_diary
-
-
-def befriend(api, a, b) -> None:
-    api.call("POST", f"/friends/{b.handle}", token=a.token)
-    assert api.call("POST", f"/friends/{a.handle}", token=b.token).json_body["state"] == "friends"
+from content_helpers import befriend, comment, ids, write_diary
 
 
 @pytest.fixture

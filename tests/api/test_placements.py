@@ -17,10 +17,7 @@ from content_helpers import create_campaign as create
 
 from chalicelib.members.models import Caller
 from chalicelib.placements.service import PlacementService, ad_day
-
-
-def marker() -> str:
-    return f"zq{uuid.uuid4().hex[:10]}"
+from tests.conftest import marker
 
 
 def search(api: Any, member: Any, q: str, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:

@@ -11,13 +11,10 @@ import uuid
 from typing import Any
 
 import pytest
-from content_helpers import create_community, join
+from content_helpers import befriend, create_community, join
 
 from chalicelib import ops
-
-
-def marker() -> str:
-    return f"zq{uuid.uuid4().hex[:10]}"
+from tests.conftest import marker
 
 
 def search(api: Any, member: Any, q: str, type_: str = "all", limit: int = 50) -> list[dict[str, Any]]:
@@ -123,11 +120,6 @@ def test_communities_are_found_by_name_and_description(api, author, indexed):
     assert found(api, author, word, "posts") == set()
     result = search(api, author, word)[0]
     assert result["type"] == "community" and result["title"] == f"鉄道写真 {word}"
-
-
-def befriend(api: Any, a: Any, b: Any) -> None:
-    api.call("POST", f"/friends/{b.handle}", token=a.token)
-    assert api.call("POST", f"/friends/{a.handle}", token=b.token).json_body["state"] == "friends"
 
 
 def test_search_shows_only_what_the_caller_may_read(api, author, new_member, indexed):

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from local.stack import start_chalice, start_web
+from tests.conftest import marker
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,10 +72,6 @@ def new_page(browser: Browser) -> Iterator[Any]:
     for context in contexts:
         context.close()
     assert errors == []
-
-
-def marker() -> str:
-    return f"zq{uuid.uuid4().hex[:10]}"
 
 
 def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
