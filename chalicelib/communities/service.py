@@ -90,15 +90,13 @@ class CommunityService:
         return self.communities.browse(category, sort, limit, cursor)
 
     def join(self, caller: Caller, community_id: str) -> Community:
-        """Join; joining again changes nothing."""
-        self.get(community_id)
+        """Join; joining again changes nothing (a missing community fails the write, then the read 404s)."""
         membership = Membership(community_id, caller.member_id, caller.handle, "member", self.clock())
         self.communities.join(membership)
         return self.get(community_id)
 
     def leave(self, caller: Caller, community_id: str) -> Community:
         """Leave; leaving again changes nothing. The owner cannot leave their community."""
-        self.get(community_id)
         current = self.communities.membership(community_id, caller.member_id)
         if current is not None and current.role == "owner":
             raise errors.Conflict("The owner cannot leave their community.", code="owner_cannot_leave")
