@@ -166,3 +166,11 @@ def test_member_count_stays_exact_under_50_concurrent_joins_and_leaves(api, serv
     assert cursor is None or not svc.list_members(cid, 100, cursor)[0]
     assert len(listed) == 26
     assert api.call("GET", f"/communities/{cid}", token=owner.token).json_body["member_count"] == 26
+
+
+def test_joining_or_leaving_a_community_that_does_not_exist_is_404(api, new_member):
+    m = new_member()
+    for method in ("PUT", "DELETE"):
+        res = api.call(method, "/communities/no-such-community/membership", token=m.token)
+        assert res.status_code == 404, (method, res.body)
+        assert res.json_body["error"]["code"] == "not_found"
