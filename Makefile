@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy chalicelib
+	$(BIN)/mypy --explicit-package-bases chalicelib local bench infra app.py
 
 pytest: install browser
 	$(BIN)/python -m pytest

@@ -1,4 +1,20 @@
-"""Wiring only: the Chalice app, its blueprints, the OpenAPI route, the stream and ranking Lambdas."""
+"""Wiring only: the Chalice app, its blueprints, the OpenAPI route, the stream and ranking Lambdas.
+
+Where each route lives: a blueprint is named after its domain, and a path belongs to the domain of
+its first segment, except where a path nests inside another domain's:
+
+    /health, /openapi.json                          meta           chalicelib/meta.py
+    /auth/*, /me, /members/{handle}, /stats         members        chalicelib/members/routes.py
+    /invites                                        invites        chalicelib/invites/routes.py
+    /friends                                        friends        chalicelib/friends/routes.py
+    /communities (+ membership, members, moderators) communities   chalicelib/communities/routes.py
+    /communities/{id}/posts                         posts          chalicelib/posts/routes.py
+    /posts, /diary, /members/{handle}/diary         posts          (diary entries are posts)
+    /companies, /me/companies                       companies      chalicelib/companies/routes.py
+    /companies/{id}/campaigns, /placements          placements     chalicelib/placements/routes.py
+    /search                                         search         chalicelib/search/routes.py
+    /reports, /admin/reports                        moderation     chalicelib/moderation/routes.py
+"""
 
 from __future__ import annotations
 
@@ -12,8 +28,9 @@ gc.disable()
 
 from typing import Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 
+from chalicelib import http
 from chalicelib.communities.routes import bp as communities
 from chalicelib.companies.routes import bp as companies
 from chalicelib.friends.routes import bp as friends
@@ -25,6 +42,17 @@ from chalicelib.observability import log_requests
 from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
 from chalicelib.search.routes import bp as search
+
+
+def _services() -> Any:
+    # The composition root is imported on the first request, not here: a cold start that only
+    # answers /health never pays for the adapters.
+    from chalicelib.bootstrap import services
+
+    return services()
+
+
+http.provide(_services)
 
 app = Chalice(app_name="kizuna")
 app.register_middleware(log_requests, "http")

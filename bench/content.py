@@ -169,9 +169,12 @@ def batch_save(items: Sequence[Any], workers: int = SEED_WORKERS) -> None:
 
 def bump_counters(store: Any, deltas: dict[str, int]) -> None:
     """Add to the store's sharded counters what ``PostStore.create``/``add_comment`` would have added."""
-    with store.transaction() as tx:
+
+    def write(tx: Any) -> None:
         for name, delta in deltas.items():
             store.counters.add(tx, name, delta)
+
+    store.transact(write)
 
 
 def check_like(seeded: Any, written: Any, same: Sequence[str], what: str) -> None:
@@ -186,7 +189,7 @@ def check_like(seeded: Any, written: Any, same: Sequence[str], what: str) -> Non
 
 def topic_item(post_id: str, community: dict[str, Any], author: Any, created_at: datetime, i: int) -> Any:
     """What ``PostStore.create`` writes for a community topic (no company: not an inquiry)."""
-    from chalicelib.adapters.tables import PostItem
+    from chalicelib.adapters.dynamodb.tables import PostItem
 
     return PostItem(
         post_id,
@@ -215,7 +218,7 @@ def answered_item(
     post_id: str, community: dict[str, Any], author: Any, created_at: datetime, answer_after_s: int, i: int
 ) -> Any:
     """What ``PostStore.create`` (an open inquiry) and then ``add_comment(answers=True)`` leave behind."""
-    from chalicelib.adapters.tables import PostItem
+    from chalicelib.adapters.dynamodb.tables import PostItem
 
     company_id = community["company_id"]
     return PostItem(
@@ -257,8 +260,8 @@ def _authors(stack: Any, community_ids: Sequence[str]) -> list[Any]:
 
 
 def run_posts_list(ctx: Any) -> list[Row]:
-    from chalicelib.adapters.dynamodb import Counters
-    from chalicelib.adapters.tables import PostItem
+    from chalicelib.adapters.dynamodb.member_store import Stat
+    from chalicelib.adapters.dynamodb.tables import PostItem
 
     stack = ctx.stack
     svc = stack.services
@@ -303,7 +306,7 @@ def run_posts_list(ctx: Any) -> list[Row]:
             "topic",
         )
     seed_s = time.monotonic() - t0
-    bump_counters(svc.posts.posts, {Counters.POSTS: SMALL_POSTS + LARGE_POSTS - 2})
+    bump_counters(svc.stores.posts, {Stat.POSTS: SMALL_POSTS + LARGE_POSTS - 2})
 
     headers = {"Authorization": f"Bearer {authors[1].token}"}
     http = stack.client.http
@@ -350,9 +353,9 @@ def run_posts_list(ctx: Any) -> list[Row]:
 
 
 def run_inbox(ctx: Any) -> list[Row]:
-    from chalicelib.adapters.dynamodb import Counters
-    from chalicelib.adapters.post_store import inquiry_counter
-    from chalicelib.adapters.tables import PostItem
+    from chalicelib.adapters.dynamodb.member_store import Stat
+    from chalicelib.adapters.dynamodb.post_store import inquiry_counter
+    from chalicelib.adapters.dynamodb.tables import PostItem
 
     stack = ctx.stack
     svc = stack.services
@@ -431,7 +434,7 @@ def run_inbox(ctx: Any) -> list[Row]:
             ("kind", "status", "inbox_key", "responded_company_id", "company_id", "comment_count", "version"),
             "answered inquiry",
         )
-        deltas[Counters.POSTS] = deltas.get(Counters.POSTS, 0) + len(items)
+        deltas[Stat.POSTS] = deltas.get(Stat.POSTS, 0) + len(items)
         deltas[inquiry_counter(company_id, "answered")] = len(items)
         # The open ones, newest of all, through the API.
         for i in range(OPEN_INQUIRIES):
@@ -446,7 +449,7 @@ def run_inbox(ctx: Any) -> list[Row]:
                 "open inquiry",
             )
     seed_s = time.monotonic() - t0
-    bump_counters(svc.posts.posts, deltas)
+    bump_counters(svc.stores.posts, deltas)
 
     headers = {"Authorization": f"Bearer {staff.token}"}
     http = stack.client.http

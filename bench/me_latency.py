@@ -62,7 +62,7 @@ def _describe(calls: list[tuple[str, str, bool]], prefix: str) -> str:
 
 
 def run(ctx: Any) -> list[Row]:
-    from chalicelib.adapters.tables import MemberItem, SessionItem
+    from chalicelib.adapters.dynamodb.tables import MemberItem, SessionItem
 
     stack = ctx.stack
     member = stack.new_member()

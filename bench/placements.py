@@ -26,7 +26,7 @@ BLOCK, BLOCKS, WARMUP = 5, 40, 20
 
 
 def _event(n: int, rng: random.Random) -> dict[str, Any]:
-    candidates = [
+    candidates: list[dict[str, Any]] = [
         {
             "ad_id": f"ad{i:05d}",
             "bid": rng.randint(1, 500),
@@ -68,8 +68,8 @@ def run_auction(ctx: Any) -> list[Row]:
 
 def _seed(stack: Any, word: str, ads: int) -> tuple[Any, Any]:
     """A company with ``ads`` active campaigns on ``word`` (indexed directly) and a searching member."""
-    from chalicelib.adapters.campaign_store import keywords_json
-    from chalicelib.members.models import Caller
+    from chalicelib.adapters.dynamodb.campaign_store import keywords_json
+    from chalicelib.kernel import Caller
     from chalicelib.placements.models import CampaignCreate
     from chalicelib.search.documents import change_of_item
 
@@ -109,7 +109,8 @@ def _seed(stack: Any, word: str, ads: int) -> tuple[Any, Any]:
                 "daily_budget": 10_000_000,
             }
         )
-        c = svc.campaigns.create(owner_caller, company["id"], req)
+        c = svc.stores.campaigns.get(company["id"], svc.campaigns.create(owner_caller, company["id"], req).id)
+        assert c is not None
         item = {
             "campaign_id": c.id,
             "company_id": c.company_id,

@@ -20,6 +20,7 @@ with external versions as ``SearchIndex.apply`` does, in bigger chunks (osmem's 
 
 from __future__ import annotations
 
+import functools
 import random
 import tempfile
 import threading
@@ -136,7 +137,7 @@ def bulk_index(client: Any, index_name: str, changes: list[Any]) -> None:
     """Index ``changes`` as ``SearchIndex.apply`` would (external versions), raising on any failure."""
     from opensearchpy import helpers
 
-    from chalicelib.adapters.search_index import MAX_CHUNK_BYTES
+    from chalicelib.adapters.opensearch import MAX_CHUNK_BYTES
 
     actions = (
         {
@@ -190,7 +191,7 @@ def _reader(stack: Any, friends: int = 3) -> tuple[Any, list[Any]]:
 
 
 def _caller(member: Any) -> Any:
-    from chalicelib.members.models import Caller
+    from chalicelib.kernel import Caller
 
     return Caller(member_id=member.id, handle=member.handle, session_id="bench", roles=("member",))
 
@@ -206,7 +207,7 @@ LAG_TARGET_S = 0.5
 
 
 def run_lag(ctx: Any) -> list[Row]:
-    from chalicelib.adapters.search_index import client_for
+    from chalicelib.adapters.opensearch import client_for
     from chalicelib.search.query import search_body
     from chalicelib.streams.handler import handle
     from local.relay import Shard, StreamRelay
@@ -345,7 +346,7 @@ LATENCY_BUDGET_S = {1_000: 6.0, 10_000: 12.0}
 
 
 def run_latency(ctx: Any) -> list[Row]:
-    from chalicelib.adapters.search_index import client_for
+    from chalicelib.adapters.opensearch import client_for
     from chalicelib.search.query import search_body
     from chalicelib.search.service import FRIENDS_CAP
 
@@ -444,7 +445,7 @@ SCALE_BUDGET_S = 8.0  # per query
 
 
 def run_scale(ctx: Any) -> list[Row]:
-    from chalicelib.adapters.search_index import SearchIndex, client_for
+    from chalicelib.adapters.opensearch import SearchIndex, client_for
     from chalicelib.search.query import search_body
     from chalicelib.search.service import SearchService
 
@@ -494,7 +495,9 @@ def run_scale(ctx: Any) -> list[Row]:
         ]
         small_label, large_label = f"{SCALE_SMALL // 1000}k", f"{size // 1000}k"
         for q in (RARE, TWO_WORDS):
-            sides = [(k, lambda s=services[k], q=q: s.search(caller, q, "posts", None, 20)) for k in ("small", "large")]
+            sides = [
+                (k, functools.partial(services[k].search, caller, q, "posts", None, 20)) for k in ("small", "large")
+            ]
             for k, fn in sides:
                 if not fn().results:
                     raise RuntimeError(f"{q!r} finds nothing in the {k} index")

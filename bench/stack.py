@@ -46,9 +46,9 @@ class BenchStack:
             quiet = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
             self.dynamodb, self.osmem = self._stack.enter_context(throwaway_stack("bench", quiet))
             from app import app
-            from chalicelib.adapters import wiring
+            from chalicelib import bootstrap
 
-            self.services = wiring.services()
+            self.services = bootstrap.services()
 
             self.client = Client(app, project_dir=str(ROOT))
         except BaseException:

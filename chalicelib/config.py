@@ -6,13 +6,9 @@ The same code runs on AWS and on the local stack: only these variables differ.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return default if raw in (None, "") else int(raw)
 
 
 @dataclass(frozen=True)
@@ -50,19 +46,25 @@ class Settings:
         return f"{self.table_prefix}content"
 
 
-def load_settings() -> Settings:
-    """Read the settings from ``os.environ`` (no caching)."""
-    stage = os.environ.get("KIZUNA_STAGE", "dev")
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from ``environ`` (default ``os.environ``; no caching)."""
+    env = os.environ if environ is None else environ
+
+    def _int(name: str, default: int) -> int:
+        raw = env.get(name)
+        return default if raw in (None, "") else int(raw)
+
+    stage = env.get("KIZUNA_STAGE", "dev")
     return Settings(
         stage=stage,
-        region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-northeast-1",
-        table_prefix=os.environ.get("KIZUNA_TABLE_PREFIX", f"kizuna-{stage}-"),
-        dynamodb_endpoint=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
-        opensearch_url=os.environ.get("KIZUNA_OPENSEARCH_URL") or None,
-        jwt_secret=os.environ.get("KIZUNA_JWT_SECRET") or None,
-        jwt_secret_parameter=os.environ.get("KIZUNA_JWT_SECRET_PARAMETER") or None,
-        jwt_issuer=os.environ.get("KIZUNA_JWT_ISSUER", "kizuna"),
-        jwt_audience=os.environ.get("KIZUNA_JWT_AUDIENCE", "kizuna-members"),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1",
+        table_prefix=env.get("KIZUNA_TABLE_PREFIX", f"kizuna-{stage}-"),
+        dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
+        opensearch_url=env.get("KIZUNA_OPENSEARCH_URL") or None,
+        jwt_secret=env.get("KIZUNA_JWT_SECRET") or None,
+        jwt_secret_parameter=env.get("KIZUNA_JWT_SECRET_PARAMETER") or None,
+        jwt_issuer=env.get("KIZUNA_JWT_ISSUER", "kizuna"),
+        jwt_audience=env.get("KIZUNA_JWT_AUDIENCE", "kizuna-members"),
         token_ttl_s=_int("KIZUNA_TOKEN_TTL_S", 7 * 24 * 3600),
         invite_quota=_int("KIZUNA_INVITE_QUOTA", 5),
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
@@ -74,7 +76,7 @@ def load_settings() -> Settings:
         reserve_price=_int("KIZUNA_RESERVE_PRICE", 5),
         impression_ttl_s=_int("KIZUNA_IMPRESSION_TTL_S", 3600),
         # Set in AWS: the search route invokes the rank_placements Lambda; unset, it ranks in-process.
-        ranking_function=os.environ.get("KIZUNA_RANKING_FUNCTION") or None,
+        ranking_function=env.get("KIZUNA_RANKING_FUNCTION") or None,
     )
 
 

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from chalicelib.communities.models import CommunityCreate
 from chalicelib.companies.models import CompanyCreate
-from chalicelib.members.models import Caller, Member, SignupRequest
+from chalicelib.kernel import Caller, active_member
+from chalicelib.members.models import SignupRequest
 from chalicelib.placements.models import CampaignCreate, KeywordIn, TargetIn
 from chalicelib.posts.models import CommentCreate, DiaryCreate, PostCreate
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.wiring import Services
+    from chalicelib.bootstrap import Services
 
 DEMO_MEMBERS = [
     ("hanako", "山田花子"),
@@ -21,19 +22,16 @@ DEMO_MEMBERS = [
 ]
 
 
-def _caller(member: Member) -> Caller:
-    return Caller(member.id, member.handle, "demo", tuple(member.roles))
-
-
 def seed(svc: Services, password: str, admin_handle: str = "admin") -> str:
     """Create the demo world once (members invited by the admin, all with ``password``); returns a summary."""
-    if svc.auth.members.get_by_handle(DEMO_MEMBERS[0][0]) is not None:
+    members = svc.stores.members
+    if members.get_by_handle(DEMO_MEMBERS[0][0]) is not None:
         return "demo world already present"
-    admin = _caller(svc.members.public_profile(admin_handle))
+    admin = Caller.acting_as(active_member(members, admin_handle), "demo")
     m: dict[str, Caller] = {}
     for handle, name in DEMO_MEMBERS:
-        invite = svc.invites.create(admin, f"demo member {handle}")
-        member, _ = svc.auth.signup(
+        invite = svc.invites.issue(admin, f"demo member {handle}")
+        joined = svc.auth.signup(
             SignupRequest(
                 invite_code=invite.code,
                 handle=handle,
@@ -42,7 +40,7 @@ def seed(svc: Services, password: str, admin_handle: str = "admin") -> str:
                 email=f"{handle}@example.com",
             )
         )
-        m[handle] = _caller(member)
+        m[handle] = Caller(joined.member.id, joined.member.handle, "demo", tuple(joined.member.roles))
     _seed_communities(svc, m)
     _seed_company(svc, admin, m)
     _seed_diaries(svc, m)

@@ -2,6 +2,10 @@
 
 Every route is declared through :class:`Api`, so that authentication, parsing, error mapping
 and the OpenAPI document (``chalicelib.openapi``) all come from one declaration.
+
+This layer never builds a service: the entry point (``app.py``) hands it the composition
+root's ``services()`` through :func:`provide`, and a routes module names the one service it
+calls with :meth:`Api.service`. So no domain module imports the composition root.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.pagination import PageOf
+
+S = TypeVar("S")
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +136,30 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+class Authenticator(Protocol):
+    def authenticate(self, token: str) -> Caller: ...
+
+
+_services: Callable[[], Any] | None = None
+
+
+def provide(services: Callable[[], Any]) -> None:
+    """Entry points call this once with the function that returns the wired services (built lazily)."""
+    global _services
+    _services = services
+
+
+def wired() -> Any:
+    """The services the entry point provided."""
+    if _services is None:
+        raise RuntimeError("No services: the entry point must call chalicelib.http.provide() first.")
+    return _services()
+
+
 def authenticate(request: Request) -> Caller:
     """Resolve the caller from the bearer token; every non-public route goes through here."""
-    from chalicelib.adapters.wiring import services
-
-    return services().auth.authenticate(bearer_token(request))
+    auth: Authenticator = wired().auth
+    return auth.authenticate(bearer_token(request))
 
 
 def _dump(result: Any) -> Any:
@@ -150,6 +175,10 @@ class Api:
         self.blueprint = blueprint
         self.tag = tag
         self.prefix = prefix
+
+    def service(self, name: str, kind: type[S]) -> Callable[[], S]:
+        """The wired service ``name`` of type ``kind``, looked up per call (services are built lazily)."""
+        return lambda: cast(S, getattr(wired(), name))
 
     def route(
         self,

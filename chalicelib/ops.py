@@ -13,10 +13,10 @@ import secrets
 import sys
 
 from chalicelib import errors
-from chalicelib.adapters import tables
-from chalicelib.adapters.wiring import search_index, services
+from chalicelib.adapters.dynamodb import provisioning
+from chalicelib.bootstrap import search_index, services
 from chalicelib.config import settings
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller, active_member
 from chalicelib.search.documents import INDEXED_TABLES, Change, change_of_item
 from chalicelib.search.sync import diff
 
@@ -26,7 +26,7 @@ REINDEX_BATCH = 500
 
 def create_tables(_: argparse.Namespace) -> int:
     services()  # binds the models to the configured tables
-    created = tables.create_tables()
+    created = provisioning.create_tables()
     print(f"created {len(created)} table(s): {', '.join(created) or 'none needed'}")
     return 0
 
@@ -52,8 +52,8 @@ def create_admin(args: argparse.Namespace) -> int:
 
 def create_invite(args: argparse.Namespace) -> int:
     svc = services()
-    member = svc.members.public_profile(args.handle)
-    invite = svc.invites.create(Caller(member.id, member.handle, "ops", tuple(member.roles)), args.note)
+    member = active_member(svc.stores.members, args.handle)
+    invite = svc.invites.issue(Caller.acting_as(member, "ops"), args.note)
     print(invite.code)
     return 0
 
@@ -80,7 +80,7 @@ def _table_changes(progress: bool) -> list[Change]:
     """The change that describes each item of the indexed tables, as they are now."""
     from tqdm import tqdm
 
-    from chalicelib.adapters.table_scan import TableScan
+    from chalicelib.adapters.scan import TableScan
 
     scan = TableScan(settings())
     try:

@@ -1,13 +1,23 @@
-"""Cursor pagination shared by every list: ``?cursor=&limit=`` in, ``{items, next_cursor}`` out."""
+"""Cursor pagination shared by every list: ``?cursor=&limit=`` in, ``{items, next_cursor}`` out.
+
+A cursor is a position in one list, sealed with a ``scope`` that names the list exactly (which
+list, and whose: ``invites:<member id>``, ``posts:community:<id>``). :meth:`CursorCodec.decode`
+only opens a cursor issued for the same scope, so a cursor from another list, another
+community or another member is a 400 ``invalid_cursor`` on every list, never a storage error.
+Pure: no I/O.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.schema import Schema
+from chalicelib import errors
+from chalicelib.kernel import Schema
+from chalicelib.signing import Signer
 
 T = TypeVar("T")
 
@@ -42,3 +52,41 @@ class PageOf:
 
     def model(self) -> type[BaseModel]:
         return Page[self.item]  # type: ignore[name-defined]
+
+
+@dataclass(frozen=True)
+class Slice(Generic[T]):
+    """What a store returns for one page: the items and the cursor of the next page (None: the end)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def invalid_cursor() -> errors.InvalidInput:
+    return errors.InvalidInput("The cursor is not valid; start again without it.", code="invalid_cursor")
+
+
+class CursorCodec:
+    """Turns a position in one list into an opaque, tamper-proof string and back."""
+
+    def __init__(self, key: bytes):
+        self._signer = Signer(key, b"cursor:", 16)
+
+    def encode(self, scope: str, position: dict[str, Any] | None) -> str | None:
+        """The cursor of ``position`` in the list ``scope``; None (no more pages) stays None."""
+        if not position:
+            return None
+        sealed = json.dumps([scope, position], separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+        return self._signer.seal(sealed.encode())
+
+    def decode(self, scope: str, cursor: str | None) -> dict[str, Any] | None:
+        """The position, or InvalidInput for a cursor we did not issue for this very list."""
+        if not cursor:
+            return None
+        try:
+            issued_for, position = json.loads(self._signer.open(cursor))
+        except (ValueError, TypeError):
+            raise invalid_cursor() from None
+        if issued_for != scope or not isinstance(position, dict):
+            raise invalid_cursor()
+        return position

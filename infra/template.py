@@ -6,7 +6,7 @@ writes ``build/infra.json`` (for ``chalice package --merge-template``) and the I
 that ``.chalice/config.json`` names for that stage. Nothing here is a hand-kept list; every run
 derives it all again:
 
-* one DynamoDB table per model in ``chalicelib.adapters.tables.ALL_MODELS``: keys, GSIs, LSIs,
+* one DynamoDB table per model in ``chalicelib.adapters.dynamodb.tables.ALL_MODELS``: keys, GSIs, LSIs,
   the stream (``Meta.stream_view_type``) and TTL (a ``TTLAttribute``) come from the model;
 * one stream event source mapping into the ``stream_handler`` Lambda per table with a stream;
 * table names from ``chalicelib.config`` evaluated with the Lambda's own environment (the stage's
@@ -26,13 +26,11 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from chalice.config import Config
 from chalice.utils import to_cfn_resource_name
@@ -118,8 +116,7 @@ class Stage:
 
 def lambda_settings(environment: Mapping[str, str]) -> Settings:
     """The settings the app computes inside a Lambda whose environment is ``environment``."""
-    with mock.patch.dict(os.environ, dict(environment), clear=True):
-        return load_settings()
+    return load_settings(environment)
 
 
 def load_stage(stage: str, config_file: Path = CONFIG_FILE) -> Stage:
@@ -166,7 +163,7 @@ def load_stage(stage: str, config_file: Path = CONFIG_FILE) -> Stage:
 
 def all_models() -> list[type[Model]]:
     """The models at run time (read late, so models added by anyone are always included)."""
-    from chalicelib.adapters.tables import ALL_MODELS
+    from chalicelib.adapters.dynamodb.tables import ALL_MODELS
 
     return list(ALL_MODELS)
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Self
 
 import boto3
 from botocore.config import Config
@@ -248,7 +248,7 @@ class StreamRelay:
             client.close()
         self._owned.clear()
 
-    def __enter__(self) -> StreamRelay:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

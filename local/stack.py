@@ -227,16 +227,17 @@ def throwaway_stack(prefix: str, extra_env: dict[str, str] | None = None) -> Ite
         os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
         os.environ["KIZUNA_TABLE_PREFIX"] = f"{prefix}-{uuid.uuid4().hex[:8]}-"
         os.environ.update(extra_env or {})
-        from chalicelib.adapters import tables, wiring
+        from chalicelib import bootstrap
+        from chalicelib.adapters.dynamodb import provisioning
 
-        wiring.reset()
-        wiring.services()
-        tables.create_tables()
+        bootstrap.reset()
+        bootstrap.services()
+        provisioning.create_tables()
         yield dynamodb, osmem
     finally:
-        from chalicelib.adapters import wiring
+        from chalicelib import bootstrap
 
-        wiring.reset()
+        bootstrap.reset()
         os.environ.clear()
         os.environ.update(saved)
         stack.stop()

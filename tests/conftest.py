@@ -36,7 +36,7 @@ def local_stack() -> Iterator[LocalStack]:
 
 @pytest.fixture(scope="session")
 def services(local_stack: LocalStack) -> Any:
-    from chalicelib.adapters.wiring import services as built
+    from chalicelib.bootstrap import services as built
 
     return built()
 

@@ -8,9 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from chalicelib.members.models import Strict
+from chalicelib.kernel import Id, MemberRef, Schema, Strict
 from chalicelib.pagination import PageQuery
-from chalicelib.schema import Schema
 
 Category = Literal[
     "games",
@@ -33,7 +32,6 @@ CommunitySort = Literal["members", "new"]
 
 CommunityName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Description = Annotated[str, StringConstraints(max_length=2000)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 @dataclass
@@ -91,13 +89,6 @@ class CommunityQuery(PageQuery):
         return None if value == "" else value
 
 
-class MemberRef(Schema):
-    """Who wrote or owns something; a withdrawn member shows as 'withdrawn member' without a handle."""
-
-    handle: str | None
-    display_name: str
-
-
 class CompanyRef(Schema):
     id: str
     name: str
@@ -136,3 +127,7 @@ class CommunityMemberOut(Schema):
     display_name: str
     role: CommunityRole
     joined_at: datetime
+
+    @classmethod
+    def of(cls, m: Membership, who: MemberRef) -> CommunityMemberOut:
+        return cls(handle=who.handle, display_name=who.display_name, role=m.role, joined_at=m.joined_at)

@@ -1,24 +1,21 @@
-"""Routes of communities: /communities, membership, members and moderators."""
+"""Routes of communities: /communities, membership, members and moderators.
+
+A community's posts (``/communities/{id}/posts``) belong to the posts blueprint (see app.py).
+"""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
-from chalicelib.communities.models import Community, CommunityCreate, CommunityMemberOut, CommunityOut, CommunityQuery
+from chalicelib.communities.models import CommunityCreate, CommunityMemberOut, CommunityOut, CommunityQuery
+from chalicelib.communities.service import CommunityService
 from chalicelib.http import Api
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
 
 bp = Blueprint(__name__)
 api = Api(bp, "communities")
-
-
-def _out(caller: Caller, community: Community, with_role: bool = True) -> CommunityOut:
-    svc = services().communities
-    owner = svc.refs([community.owner_id])[community.owner_id]
-    membership = svc.role_of(community.id, caller.member_id) if with_role else None
-    return CommunityOut.of(community, owner, membership.role if membership else None)
+communities = api.service("communities", CommunityService)
 
 
 @api.route(
@@ -31,7 +28,7 @@ def _out(caller: Caller, community: Community, with_role: bool = True) -> Commun
     errors_=(400, 403, 404),
 )
 def create_community(caller: Caller, body: CommunityCreate) -> CommunityOut:
-    return _out(caller, services().communities.create(caller, body))
+    return communities().create(caller, body)
 
 
 @api.route(
@@ -42,15 +39,12 @@ def create_community(caller: Caller, body: CommunityCreate) -> CommunityOut:
     response=PageOf(CommunityOut),
 )
 def list_communities(caller: Caller, query: CommunityQuery) -> Page[CommunityOut]:
-    svc = services().communities
-    items, cursor = svc.browse(query.category, query.sort, query.limit, query.cursor)
-    owners = svc.refs(c.owner_id for c in items)
-    return Page[CommunityOut](items=[CommunityOut.of(c, owners[c.owner_id]) for c in items], next_cursor=cursor)
+    return communities().browse(query.category, query.sort, query.limit, query.cursor)
 
 
 @api.route("/communities/{community_id}", "GET", summary="A community.", response=CommunityOut, errors_=(404,))
 def get_community(caller: Caller, community_id: str) -> CommunityOut:
-    return _out(caller, services().communities.get(community_id))
+    return communities().get(caller, community_id)
 
 
 @api.route(
@@ -61,7 +55,7 @@ def get_community(caller: Caller, community_id: str) -> CommunityOut:
     errors_=(404,),
 )
 def join_community(caller: Caller, community_id: str) -> CommunityOut:
-    return _out(caller, services().communities.join(caller, community_id))
+    return communities().join(caller, community_id)
 
 
 @api.route(
@@ -72,7 +66,7 @@ def join_community(caller: Caller, community_id: str) -> CommunityOut:
     errors_=(404, 409),
 )
 def leave_community(caller: Caller, community_id: str) -> CommunityOut:
-    return _out(caller, services().communities.leave(caller, community_id))
+    return communities().leave(caller, community_id)
 
 
 @api.route(
@@ -84,28 +78,7 @@ def leave_community(caller: Caller, community_id: str) -> CommunityOut:
     errors_=(404,),
 )
 def list_members(caller: Caller, community_id: str, query: PageQuery) -> Page[CommunityMemberOut]:
-    svc = services().communities
-    items, cursor = svc.list_members(community_id, query.limit, query.cursor)
-    refs = svc.refs(m.member_id for m in items)
-    return Page[CommunityMemberOut](
-        items=[
-            CommunityMemberOut(
-                handle=refs[m.member_id].handle,
-                display_name=refs[m.member_id].display_name,
-                role=m.role,
-                joined_at=m.joined_at,
-            )
-            for m in items
-        ],
-        next_cursor=cursor,
-    )
-
-
-def _member_out(caller: Caller, community_id: str, handle: str, moderator: bool) -> CommunityMemberOut:
-    svc = services().communities
-    m = svc.set_moderator(caller, community_id, handle, moderator)
-    ref = svc.refs([m.member_id])[m.member_id]
-    return CommunityMemberOut(handle=ref.handle, display_name=ref.display_name, role=m.role, joined_at=m.joined_at)
+    return communities().list_members(community_id, query.limit, query.cursor)
 
 
 @api.route(
@@ -116,7 +89,7 @@ def _member_out(caller: Caller, community_id: str, handle: str, moderator: bool)
     errors_=(400, 403, 404),
 )
 def add_moderator(caller: Caller, community_id: str, handle: str) -> CommunityMemberOut:
-    return _member_out(caller, community_id, handle, True)
+    return communities().set_moderator(caller, community_id, handle, True)
 
 
 @api.route(
@@ -127,4 +100,4 @@ def add_moderator(caller: Caller, community_id: str, handle: str) -> CommunityMe
     errors_=(400, 403, 404),
 )
 def remove_moderator(caller: Caller, community_id: str, handle: str) -> CommunityMemberOut:
-    return _member_out(caller, community_id, handle, False)
+    return communities().set_moderator(caller, community_id, handle, False)

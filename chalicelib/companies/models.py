@@ -9,10 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from chalicelib.members.models import Strict
+from chalicelib.kernel import Schema, Strict
 from chalicelib.pagination import PageQuery
 from chalicelib.posts.models import InquiryStatus, PostOut
-from chalicelib.schema import Schema
 
 StaffRole = Literal["owner", "agent", "advertiser"]
 
@@ -77,6 +76,10 @@ class StaffOut(Schema):
     display_name: str
     role: StaffRole
     since: datetime
+
+    @classmethod
+    def of(cls, s: Staff, display_name: str) -> StaffOut:
+        return cls(handle=s.handle, display_name=display_name, role=s.role, since=s.since)
 
 
 class InboxQuery(PageQuery):

@@ -1,10 +1,12 @@
-"""Routes of companies: registration, staff, the inquiry inbox and public metrics."""
+"""Routes of companies: registration, staff, the inquiry inbox and public metrics; /me/companies.
+
+A company's campaigns (``/companies/{id}/campaigns``) belong to the placements blueprint (see app.py).
+"""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.companies.models import (
     CompanyCreate,
     CompanyOut,
@@ -12,17 +14,17 @@ from chalicelib.companies.models import (
     InboxQuery,
     Metrics,
     MyCompanies,
-    MyCompanyOut,
     StaffOut,
     StaffPut,
 )
+from chalicelib.companies.service import CompanyService
 from chalicelib.http import Api
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf
-from chalicelib.posts.models import PostOut
 
 bp = Blueprint(__name__)
 api = Api(bp, "companies")
+companies = api.service("companies", CompanyService)
 
 
 @api.route(
@@ -35,18 +37,17 @@ api = Api(bp, "companies")
     errors_=(400, 403),
 )
 def create_company(caller: Caller, body: CompanyCreate) -> CompanyOut:
-    return CompanyOut.of(services().companies.create(caller, body))
+    return companies().create(caller, body)
 
 
 @api.route("/me/companies", "GET", summary="The companies you are staff of, with your role.", response=MyCompanies)
 def my_companies(caller: Caller) -> MyCompanies:
-    pairs = services().companies.mine(caller)
-    return MyCompanies(items=[MyCompanyOut(id=c.id, name=c.name, role=s.role) for c, s in pairs])
+    return companies().mine(caller)
 
 
 @api.route("/companies/{company_id}", "GET", summary="A verified company.", response=CompanyOut, errors_=(404,))
 def get_company(caller: Caller, company_id: str) -> CompanyOut:
-    return CompanyOut.of(services().companies.get(company_id))
+    return companies().get(company_id)
 
 
 @api.route(
@@ -58,8 +59,7 @@ def get_company(caller: Caller, company_id: str) -> CompanyOut:
     errors_=(400, 403, 404),
 )
 def put_staff(caller: Caller, company_id: str, handle: str, body: StaffPut) -> StaffOut:
-    staff, display_name = services().companies.put_staff(caller, company_id, handle, body.role)
-    return StaffOut(handle=staff.handle, display_name=display_name, role=staff.role, since=staff.since)
+    return companies().put_staff(caller, company_id, handle, body.role)
 
 
 @api.route(
@@ -70,7 +70,7 @@ def put_staff(caller: Caller, company_id: str, handle: str, body: StaffPut) -> S
     errors_=(403, 404),
 )
 def remove_staff(caller: Caller, company_id: str, handle: str) -> None:
-    services().companies.remove_staff(caller, company_id, handle)
+    companies().remove_staff(caller, company_id, handle)
 
 
 @api.route(
@@ -82,13 +82,7 @@ def remove_staff(caller: Caller, company_id: str, handle: str) -> None:
     errors_=(403, 404),
 )
 def inbox(caller: Caller, company_id: str, query: InboxQuery) -> Page[InboxEntry]:
-    svc = services()
-    entries, cursor = svc.companies.inbox(caller, company_id, query.status, query.limit, query.cursor)
-    authors = svc.posts.authors([p for p, _ in entries])
-    return Page[InboxEntry](
-        items=[InboxEntry(inquiry=PostOut.of(p, authors[p.author_id]), waiting_s=w) for p, w in entries],
-        next_cursor=cursor,
-    )
+    return companies().inbox(caller, company_id, query.status, query.limit, query.cursor)
 
 
 @api.route(
@@ -99,4 +93,4 @@ def inbox(caller: Caller, company_id: str, query: InboxQuery) -> Page[InboxEntry
     errors_=(404,),
 )
 def metrics(caller: Caller, company_id: str) -> Metrics:
-    return services().companies.metrics(company_id)
+    return companies().metrics(company_id)

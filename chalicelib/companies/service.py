@@ -10,86 +10,96 @@ duration histogram maintained by the stream handler.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from chalicelib import errors
 from chalicelib.companies.models import (
     DAY_S,
     Company,
     CompanyCreate,
+    CompanyOut,
+    InboxEntry,
     Metrics,
+    MyCompanies,
+    MyCompanyOut,
     Staff,
+    StaffOut,
     StaffRole,
     response_metrics,
 )
-from chalicelib.members.models import Caller
-from chalicelib.members.service import Clock, active_member, utcnow
-from chalicelib.posts.models import Post
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.company_store import CompanyStore
-    from chalicelib.adapters.dynamodb import MemberStore
-    from chalicelib.adapters.post_store import PostStore
+from chalicelib.companies.ports import CompanyStore, InquiryRecords
+from chalicelib.kernel import Caller, Clock, MemberDirectory, active_member, member_refs, new_id, utcnow
+from chalicelib.pagination import Page
+from chalicelib.posts.models import Post, PostOut
 
 
 class CompanyService:
     """Admins register companies; a company's owners manage its staff; staff work the inbox."""
 
-    def __init__(self, companies: CompanyStore, posts: PostStore, members: MemberStore, clock: Clock = utcnow):
+    def __init__(self, companies: CompanyStore, posts: InquiryRecords, members: MemberDirectory, clock: Clock = utcnow):
         self.companies = companies
         self.posts = posts
         self.members = members
         self.clock = clock
 
-    def create(self, caller: Caller, req: CompanyCreate) -> Company:
+    def create(self, caller: Caller, req: CompanyCreate) -> CompanyOut:
+        """An admin registers a verified company."""
         if not caller.is_admin:
             raise errors.Forbidden("Only an admin registers companies.", code="admin_only")
-        company = Company(id=uuid.uuid4().hex, name=req.name, website=req.website, created_at=self.clock())
+        company = Company(id=new_id(), name=req.name, website=req.website, created_at=self.clock())
         self.companies.create(company)
-        return company
+        return CompanyOut.of(company)
 
-    def mine(self, caller: Caller) -> list[tuple[Company, Staff]]:
+    def mine(self, caller: Caller) -> MyCompanies:
         """The companies the caller is staff of (how a staff member finds their dashboard)."""
-        return self.companies.companies_of(caller.member_id)
+        pairs = self.companies.companies_of(caller.member_id)
+        return MyCompanies(items=[MyCompanyOut(id=c.id, name=c.name, role=s.role) for c, s in pairs])
 
-    def get(self, company_id: str) -> Company:
+    def _get(self, company_id: str) -> Company:
         company = self.companies.get(company_id)
         if company is None:
             raise errors.NotFound("No such company.")
         return company
 
+    def get(self, company_id: str) -> CompanyOut:
+        """A verified company."""
+        return CompanyOut.of(self._get(company_id))
+
     def _require_owner_or_admin(self, caller: Caller, company_id: str) -> None:
-        self.get(company_id)
+        self._get(company_id)
         if caller.is_admin:
             return
         staff = self.companies.staff(company_id, caller.member_id)
         if staff is None or staff.role != "owner":
             raise errors.Forbidden("Only an admin or the company's owner manages staff.", code="not_company_owner")
 
-    def put_staff(self, caller: Caller, company_id: str, handle: str, role: StaffRole) -> tuple[Staff, str]:
-        """Name a member staff (or change their role); returns the staff and their display name."""
+    def put_staff(self, caller: Caller, company_id: str, handle: str, role: StaffRole) -> StaffOut:
+        """Name a member staff (or change their role)."""
         self._require_owner_or_admin(caller, company_id)
         member = active_member(self.members, handle)
         staff = self.companies.put_staff(Staff(company_id, member.id, member.handle, role, self.clock()))
-        return staff, member.display_name
+        return StaffOut.of(staff, member.display_name)
 
     def remove_staff(self, caller: Caller, company_id: str, handle: str) -> None:
         """Remove a member from the staff; idempotent."""
         self._require_owner_or_admin(caller, company_id)
         self.companies.remove_staff(company_id, active_member(self.members, handle).id)
 
-    def inbox(
-        self, caller: Caller, company_id: str, status: str, limit: int, cursor: str | None
-    ) -> tuple[list[tuple[Post, int]], str | None]:
+    def inbox(self, caller: Caller, company_id: str, status: str, limit: int, cursor: str | None) -> Page[InboxEntry]:
         """The company's inquiries in ``status``, oldest first, each with its waiting seconds."""
-        self.get(company_id)
+        self._get(company_id)
         if not self.companies.is_staff(company_id, caller.member_id):
             raise errors.Forbidden("Only the company's staff see its inbox.", code="not_company_staff")
-        inquiries, next_cursor = self.posts.inquiries(company_id, status, limit, cursor)
+        found = self.posts.inquiries(company_id, status, limit, cursor)
+        authors = member_refs(self.members, (p.author_id for p in found.items))
         now = self.clock()
-        return [(p, self._waiting_s(p, now)) for p in inquiries], next_cursor
+        return Page[InboxEntry](
+            items=[
+                InboxEntry(inquiry=PostOut.of(p, authors[p.author_id]), waiting_s=self._waiting_s(p, now))
+                for p in found.items
+            ],
+            next_cursor=found.next_cursor,
+        )
 
     @staticmethod
     def _waiting_s(post: Post, now: datetime) -> int:
@@ -100,7 +110,7 @@ class CompanyService:
 
     def metrics(self, company_id: str) -> Metrics:
         """The public response record of a company."""
-        self.get(company_id)
+        self._get(company_id)
         overdue = self.posts.count_open_since(company_id, self.clock() - timedelta(seconds=DAY_S))
         return response_metrics(
             self.posts.inquiry_counts(company_id), self.posts.first_response_times(company_id), overdue

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from chalicelib.kernel import Schema
 from chalicelib.pagination import PageQuery
-from chalicelib.schema import Schema
 
 FriendState = Literal["requested", "pending", "friends"]
 
@@ -30,6 +30,10 @@ class FriendOut(Schema):
     display_name: str
     state: FriendState = Field(description="requested: you asked; pending: they asked you; friends: both.")
     since: datetime
+
+    @classmethod
+    def of(cls, link: Friendship, display_name: str) -> FriendOut:
+        return cls(handle=link.other_handle, display_name=display_name, state=link.state, since=link.since)
 
 
 class FriendQuery(PageQuery):

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from chalicelib.members.models import Strict
-from chalicelib.schema import Schema
+from chalicelib.kernel import Schema, Strict
 
 InviteStatus = Literal["active", "used", "revoked", "expired"]
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
 from chalicelib.invites.models import InviteCreate, InviteOut
-from chalicelib.members.models import Caller
+from chalicelib.invites.service import InviteService
+from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
 
 bp = Blueprint(__name__)
 api = Api(bp, "invites")
+invites = api.service("invites", InviteService)
 
 
 @api.route(
@@ -24,8 +25,7 @@ api = Api(bp, "invites")
     errors_=(400, 403),
 )
 def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
-    svc = services().invites
-    return InviteOut.of(svc.create(caller, body.note), svc.clock())
+    return invites().create(caller, body.note)
 
 
 @api.route(
@@ -36,10 +36,7 @@ def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
     response=PageOf(InviteOut),
 )
 def list_invites(caller: Caller, query: PageQuery) -> Page[InviteOut]:
-    svc = services().invites
-    invites, cursor = svc.list(caller, query.limit, query.cursor)
-    now = svc.clock()
-    return Page[InviteOut](items=[InviteOut.of(i, now) for i in invites], next_cursor=cursor)
+    return invites().list(caller, query.limit, query.cursor)
 
 
 @api.route(
@@ -50,4 +47,4 @@ def list_invites(caller: Caller, query: PageQuery) -> Page[InviteOut]:
     errors_=(404, 409),
 )
 def revoke_invite(caller: Caller, code: str) -> None:
-    services().invites.revoke(caller, code)
+    invites().revoke(caller, code)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from chalicelib import errors
-from chalicelib.invites.models import Invite
-from chalicelib.members.credentials import new_secret_id
-from chalicelib.members.models import Caller
-from chalicelib.members.service import Clock, utcnow
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.dynamodb import InviteStore
+from chalicelib.invites.models import Invite, InviteOut
+from chalicelib.invites.ports import InviteStore
+from chalicelib.kernel import Caller, Clock, secret_token, utcnow
+from chalicelib.pagination import Page
 
 
 class InviteService:
@@ -23,10 +19,11 @@ class InviteService:
         self.ttl = timedelta(days=ttl_days)
         self.clock = clock
 
-    def create(self, caller: Caller, note: str | None) -> Invite:
+    def issue(self, caller: Caller, note: str | None) -> Invite:
+        """A new invite of the caller's, taken from their quota."""
         now = self.clock()
         invite = Invite(
-            code=new_secret_id(16),
+            code=secret_token(16),
             inviter_id=caller.member_id,
             inviter_handle=caller.handle,
             note=note,
@@ -37,8 +34,15 @@ class InviteService:
         self.invites.create(invite)
         return invite
 
-    def list(self, caller: Caller, limit: int, cursor: str | None) -> tuple[list[Invite], str | None]:
-        return self.invites.list_by_inviter(caller.member_id, limit, cursor)
+    def create(self, caller: Caller, note: str | None) -> InviteOut:
+        """:meth:`issue`, as the caller sees it."""
+        return InviteOut.of(self.issue(caller, note), self.clock())
+
+    def list(self, caller: Caller, limit: int, cursor: str | None) -> Page[InviteOut]:
+        """The caller's codes with their status, newest first."""
+        found = self.invites.list_by_inviter(caller.member_id, limit, cursor)
+        now = self.clock()
+        return Page[InviteOut](items=[InviteOut.of(i, now) for i in found.items], next_cursor=found.next_cursor)
 
     def revoke(self, caller: Caller, code: str) -> None:
         """Revoke one's own unused code; someone else's code is a 404, a used one a 409."""

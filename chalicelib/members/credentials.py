@@ -56,11 +56,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def new_secret_id(nbytes: int = 16) -> str:
-    """A random, URL-safe identifier of ``nbytes`` bytes (16 bytes = 128 bits)."""
-    return secrets.token_urlsafe(nbytes)
-
-
 class TokenIssuer:
     """Signs and checks JWTs: HS256 only, with exp, iss, aud and the session id."""
 

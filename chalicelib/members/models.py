@@ -1,20 +1,20 @@
-"""Members, sessions and the site statistics: domain types and the shapes at the HTTP edge."""
+"""Members, sessions and the site statistics: domain types and the shapes at the HTTP edge.
+
+The member record itself (:class:`chalicelib.kernel.Member`) is in the kernel: every domain reads it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from chalicelib.schema import Schema
+from chalicelib.kernel import Member, Schema, Strict
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_]{3,20}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-MemberStatus = Literal["active", "withdrawn", "banned"]
-WITHDRAWN_NAME = "withdrawn member"
 
 Handle = Annotated[str, StringConstraints(pattern=HANDLE_PATTERN)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -22,47 +22,15 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, 
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 
 
-@dataclass
-class Member:
-    """A member of the network. ``handle`` is stored lower-cased and never reused."""
-
-    id: str
-    handle: str
-    display_name: str
-    email: str
-    password_hash: str
-    roles: list[str]
-    invites_left: int
-    invited_by: str | None
-    status: MemberStatus
-    created_at: datetime
-    version: int = 0
-
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
-
-
 @dataclass(frozen=True)
-class Caller:
-    """The authenticated member behind a request."""
+class SiteTotals:
+    """The site-wide counts behind ``GET /stats``."""
 
-    member_id: str
-    handle: str
-    session_id: str
-    roles: tuple[str, ...] = field(default=())
-    # The member as authentication just read it (consistently), so a use case need not read it again.
-    member: Member | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
-
-
-class Strict(Schema):
-    """Request bodies: unknown fields and type coercions are errors."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
+    members_cumulative: int
+    members_active: int
+    members_withdrawn: int
+    communities: int
+    posts: int
 
 
 class SignupRequest(Strict):
@@ -147,3 +115,13 @@ class Stats(Schema):
     members: MemberCounts
     communities: int
     posts: int
+
+    @classmethod
+    def of(cls, t: SiteTotals) -> Stats:
+        return cls(
+            members=MemberCounts(
+                cumulative=t.members_cumulative, active=t.members_active, withdrawn=t.members_withdrawn
+            ),
+            communities=t.communities,
+            posts=t.posts,
+        )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
+from chalicelib.kernel import Caller
 from chalicelib.members.models import (
-    Caller,
     LoginRequest,
     MemberPublic,
     MemberSelf,
@@ -17,9 +16,12 @@ from chalicelib.members.models import (
     Stats,
     TokenResponse,
 )
+from chalicelib.members.service import AuthService, MemberService
 
 bp = Blueprint(__name__)
 api = Api(bp, "members")
+auth = api.service("auth", AuthService)
+members = api.service("members", MemberService)
 
 
 @api.route(
@@ -33,8 +35,7 @@ api = Api(bp, "members")
     errors_=(400, 403, 409),
 )
 def signup(body: SignupRequest) -> SignupResponse:
-    member, token = services().auth.signup(body)
-    return SignupResponse(member=MemberSelf.of(member), token=token)
+    return auth().signup(body)
 
 
 @api.route(
@@ -47,18 +48,17 @@ def signup(body: SignupRequest) -> SignupResponse:
     errors_=(400, 401, 429),
 )
 def login(body: LoginRequest) -> TokenResponse:
-    token, expires_at = services().auth.login(body.handle, body.password)
-    return TokenResponse(token=token, expires_at=expires_at)
+    return auth().login(body)
 
 
 @api.route("/auth/logout", "POST", summary="End this session; the token stops working at once.", status=204)
 def logout(caller: Caller) -> None:
-    services().auth.logout(caller)
+    auth().logout(caller)
 
 
 @api.route("/me", "GET", summary="Your own profile.", response=MemberSelf)
 def get_me(caller: Caller) -> MemberSelf:
-    return MemberSelf.of(services().members.me(caller))
+    return members().me(caller)
 
 
 @api.route(
@@ -70,19 +70,19 @@ def get_me(caller: Caller) -> MemberSelf:
     errors_=(400, 409),
 )
 def patch_me(caller: Caller, body: ProfileUpdate) -> MemberSelf:
-    return MemberSelf.of(services().members.update_me(caller, body))
+    return members().update_me(caller, body)
 
 
 @api.route("/me", "DELETE", summary="Withdraw from the network.", status=204)
 def delete_me(caller: Caller) -> None:
-    services().members.withdraw(caller)
+    members().withdraw(caller)
 
 
 @api.route("/members/{handle}", "GET", summary="A member's public profile.", response=MemberPublic, errors_=(404,))
 def get_member(caller: Caller, handle: str) -> MemberPublic:
-    return MemberPublic.of(services().members.public_profile(handle))
+    return members().public_profile(handle)
 
 
 @api.route("/stats", "GET", summary="Member, community and post counts.", response=Stats)
 def stats(caller: Caller) -> Stats:
-    return services().members.stats()
+    return members().stats()

@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import (
-    Counters,
-    FriendStore,
-    InviteStore,
-    LoginAttemptStore,
-    MemberStore,
-    SessionStore,
-)
+from chalicelib.kernel import Caller, Clock, Member, active_member, new_id, secret_token, utcnow
 from chalicelib.members import credentials
 from chalicelib.members.models import (
-    Caller,
-    Member,
-    MemberCounts,
+    LoginRequest,
+    MemberPublic,
+    MemberSelf,
     ProfileUpdate,
     SignupRequest,
+    SignupResponse,
     Stats,
+    TokenResponse,
 )
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def active_member(members: MemberStore, handle: str) -> Member:
-    """An active member by handle; withdrawn, banned and unknown are all the same 404."""
-    member = members.get_by_handle(handle)
-    if member is None or not member.active:
-        raise errors.NotFound("No such member.")
-    return member
+from chalicelib.members.ports import FriendLinks, InviteLookup, LoginAttempts, MemberStore, SessionStore, Tokens
 
 
 class AuthService:
@@ -47,10 +27,10 @@ class AuthService:
         self,
         members: MemberStore,
         sessions: SessionStore,
-        invites: InviteStore,
-        tokens: credentials.TokenIssuer,
+        invites: InviteLookup,
+        tokens: Tokens,
         invite_quota: int,
-        attempts: LoginAttemptStore,
+        attempts: LoginAttempts,
         clock: Clock = utcnow,
     ):
         self.members = members
@@ -61,7 +41,7 @@ class AuthService:
         self.attempts = attempts
         self.clock = clock
 
-    def signup(self, req: SignupRequest) -> tuple[Member, str]:
+    def signup(self, req: SignupRequest) -> SignupResponse:
         """Join with an invite: the invite is used, the inviter and invitee become friends."""
         now = self.clock()
         invite = self.invites.get(req.invite_code)
@@ -71,7 +51,7 @@ class AuthService:
             raise errors.Conflict("This invite has already been used.", code="invite_used")
         credentials.check_password_policy(req.password, req.handle)
         member = Member(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             handle=req.handle.lower(),
             display_name=req.display_name,
             email=req.email,
@@ -84,8 +64,8 @@ class AuthService:
             version=1,
         )
         self.members.signup(member, invite, now)
-        token, _ = self.start_session(member.id)
-        return member, token
+        token, _ = self._start_session(member.id)
+        return SignupResponse(member=MemberSelf.of(member), token=token)
 
     def ensure_admin(self, handle: str, password: str, invite_quota: int) -> tuple[Member, bool]:
         """The admin ``handle``, created if missing (True when created); an existing member is promoted."""
@@ -96,7 +76,7 @@ class AuthService:
             return existing, False
         credentials.check_password_policy(password, handle)
         member = Member(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             handle=handle.lower(),
             display_name=handle,
             email=f"{handle.lower()}@admin.invalid",
@@ -111,32 +91,34 @@ class AuthService:
         self.members.create(member)
         return member, True
 
-    def login(self, handle: str, password: str) -> tuple[str, datetime]:
+    def login(self, req: LoginRequest) -> TokenResponse:
         """A new session for the right handle and password; one answer for every failure.
 
         After too many failures the handle is locked for the rest of the window, known handles
         and unknown ones alike, so the lock reveals nothing either.
         """
         now = self.clock()
-        wait_s, failed_before = self.attempts.blocked_for(handle, now)
+        wait_s, failed_before = self.attempts.blocked_for(req.handle, now)
         if wait_s:
             raise errors.RateLimited("Too many failed logins; try again later.", retry_after_s=wait_s)
-        member = self.members.get_by_handle(handle)
-        ok = credentials.verify_password(member.password_hash if member else None, password)
+        member = self.members.get_by_handle(req.handle)
+        ok = credentials.verify_password(member.password_hash if member else None, req.password)
         if not ok or member is None or not member.active:
-            self.attempts.record_failure(handle, now)
+            self.attempts.record_failure(req.handle, now)
             raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
         if failed_before:
-            self.attempts.clear(handle)
-        return self.start_session(member.id)
+            self.attempts.clear(req.handle)
+        token, expires_at = self._start_session(member.id)
+        return TokenResponse(token=token, expires_at=expires_at)
 
-    def start_session(self, member_id: str) -> tuple[str, datetime]:
-        session_id = credentials.new_secret_id()
+    def _start_session(self, member_id: str) -> tuple[str, datetime]:
+        session_id = secret_token()
         token, expires_at = self.tokens.issue(member_id, session_id, self.clock())
         self.sessions.create(session_id, member_id, expires_at)
         return token, expires_at
 
     def logout(self, caller: Caller) -> None:
+        """End the caller's session: the token stops working at once."""
         self.sessions.delete(caller.session_id)
 
     def authenticate(self, token: str) -> Caller:
@@ -148,38 +130,36 @@ class AuthService:
         member = self.sessions.live_member(session_id, member_id, self.clock())
         if member is None or not member.active:
             raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
-        return Caller(
-            member_id=member.id,
-            handle=member.handle,
-            session_id=session_id,
-            roles=tuple(member.roles),
-            member=member,
-        )
+        return Caller.acting_as(member, session_id)
 
 
 class MemberService:
     """Profiles, withdrawal and bans."""
 
-    def __init__(self, members: MemberStore, sessions: SessionStore, friends: FriendStore, counters: Counters):
+    def __init__(self, members: MemberStore, sessions: SessionStore, friends: FriendLinks):
         self.members = members
         self.sessions = sessions
         self.friends = friends
-        self.counters = counters
 
-    def me(self, caller: Caller) -> Member:
-        """The caller's member record: the one authentication read, else a fresh read."""
+    def _me(self, caller: Caller) -> Member:
+        # The one authentication read serves; without it (a caller made by ops), read afresh.
         member = caller.member or self.members.get(caller.member_id)
         if member is None:
             raise errors.Unauthenticated("The session has ended; log in again.", code="session_ended")
         return member
 
-    def update_me(self, caller: Caller, req: ProfileUpdate) -> Member:
-        changes = req.model_dump(exclude_none=True)
-        return self.members.update_profile(self.me(caller), changes)
+    def me(self, caller: Caller) -> MemberSelf:
+        """The caller's own profile."""
+        return MemberSelf.of(self._me(caller))
 
-    def public_profile(self, handle: str) -> Member:
+    def update_me(self, caller: Caller, req: ProfileUpdate) -> MemberSelf:
+        """Change the caller's display name or email."""
+        changes = req.model_dump(exclude_none=True)
+        return MemberSelf.of(self.members.update_profile(self._me(caller), changes))
+
+    def public_profile(self, handle: str) -> MemberPublic:
         """Any active member by handle; withdrawn, banned and unknown are all 404."""
-        return active_member(self.members, handle)
+        return MemberPublic.of(active_member(self.members, handle))
 
     def withdraw(self, caller: Caller) -> None:
         """Leave the network: login and tokens stop, content stays as 'withdrawn member'."""
@@ -202,21 +182,5 @@ class MemberService:
         self.friends.unlink_all(member_id)
 
     def stats(self) -> Stats:
-        c = self.counters.read(
-            [
-                Counters.MEMBERS_CUMULATIVE,
-                Counters.MEMBERS_ACTIVE,
-                Counters.MEMBERS_WITHDRAWN,
-                Counters.COMMUNITIES,
-                Counters.POSTS,
-            ]
-        )
-        return Stats(
-            members=MemberCounts(
-                cumulative=c[Counters.MEMBERS_CUMULATIVE],
-                active=c[Counters.MEMBERS_ACTIVE],
-                withdrawn=c[Counters.MEMBERS_WITHDRAWN],
-            ),
-            communities=c[Counters.COMMUNITIES],
-            posts=c[Counters.POSTS],
-        )
+        """Member, community and post counts."""
+        return Stats.of(self.members.totals())

@@ -8,10 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from chalicelib.communities.models import Id
-from chalicelib.members.models import Strict
+from chalicelib.kernel import Id, Schema, Strict
 from chalicelib.pagination import PageQuery
-from chalicelib.schema import Schema
 
 TargetType = Literal["post", "comment", "member"]
 ReportStatus = Literal["open", "resolved"]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.moderation.models import ReportCreate, ReportDetail, ReportOut, ReportQuery, ResolveReport
+from chalicelib.moderation.service import ModerationService
 from chalicelib.pagination import Page, PageOf
 
 bp = Blueprint(__name__)
 api = Api(bp, "moderation")
+moderation = api.service("moderation", ModerationService)
 
 
 @api.route(
@@ -27,7 +28,7 @@ api = Api(bp, "moderation")
     errors_=(400, 404, 409),
 )
 def create_report(caller: Caller, body: ReportCreate) -> ReportOut:
-    return ReportOut.of(services().moderation.report(caller, body))
+    return moderation().report(caller, body)
 
 
 @api.route(
@@ -42,8 +43,7 @@ def create_report(caller: Caller, body: ReportCreate) -> ReportOut:
     errors_=(400, 403),
 )
 def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
-    items, cursor = services().moderation.queue(caller, query.status, query.community_id, query.limit, query.cursor)
-    return Page[ReportDetail](items=[ReportDetail.of(r) for r in items], next_cursor=cursor)
+    return moderation().queue(caller, query.status, query.community_id, query.limit, query.cursor)
 
 
 @api.route(
@@ -58,4 +58,4 @@ def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
     errors_=(400, 403, 404, 409),
 )
 def resolve_report(caller: Caller, report_id: str, body: ResolveReport) -> ReportDetail:
-    return ReportDetail.of(services().moderation.resolve(caller, report_id, body))
+    return moderation().resolve(caller, report_id, body)

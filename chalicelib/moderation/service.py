@@ -12,19 +12,11 @@ once a post is removed, a member banned or a report dismissed, the others ask th
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING
-
 from chalicelib import errors
-from chalicelib.members.models import Caller
-from chalicelib.members.service import Clock, utcnow
-from chalicelib.moderation.models import Report, ReportCreate, Resolution, ResolveReport
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.community_store import CommunityStore
-    from chalicelib.adapters.report_store import ReportStore
-    from chalicelib.members.service import MemberService
-    from chalicelib.posts.service import PostService
+from chalicelib.kernel import Caller, Clock, MemberDirectory, active_member, new_id, utcnow
+from chalicelib.moderation.models import Report, ReportCreate, ReportDetail, ReportOut, Resolution, ResolveReport
+from chalicelib.moderation.ports import Bans, Content, Moderators, ReportStore
+from chalicelib.pagination import Page
 
 
 class ModerationService:
@@ -33,24 +25,26 @@ class ModerationService:
     def __init__(
         self,
         reports: ReportStore,
-        posts: PostService,
-        members: MemberService,
-        communities: CommunityStore,
+        posts: Content,
+        bans: Bans,
+        communities: Moderators,
+        members: MemberDirectory,
         clock: Clock = utcnow,
     ):
         self.reports = reports
         self.posts = posts
-        self.members = members
+        self.bans = bans
         self.communities = communities
+        self.members = members
         self.clock = clock
 
-    def report(self, caller: Caller, req: ReportCreate) -> Report:
+    def report(self, caller: Caller, req: ReportCreate) -> ReportOut:
         """File a report about something the caller may read (anything else is NotFound)."""
         target_id, target_key, accused_id, community_id = self._target(caller, req)
         if accused_id == caller.member_id:
             raise errors.InvalidInput("You cannot report yourself or your own content.", code="cannot_report_self")
         report = Report(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             target_type=req.target_type,
             target_id=target_id,
             target_key=target_key,
@@ -66,41 +60,43 @@ class ModerationService:
             raise errors.Conflict(
                 "You have already reported this; a moderator will look at it.", code="already_reported"
             )
-        return report
+        return ReportOut.of(report)
 
     def _target(self, caller: Caller, req: ReportCreate) -> tuple[str, str, str, str | None]:
         """(target_id, target_key, accused member id, community id) of a target the caller may read."""
         if req.target_type == "post":
-            post = self.posts.get(caller, req.target_id)
+            post = self.posts.readable_post(caller, req.target_id)
             return post.id, f"post#{post.id}", post.author_id, post.community_id
         if req.target_type == "comment":
             post_id, _, comment_id = req.target_id.partition("/")
-            post, found = self.posts.get_comment(caller, post_id, comment_id)
+            post, found = self.posts.readable_comment(caller, post_id, comment_id)
             target_id = f"{post.id}/{found.id}"
             return target_id, f"comment#{target_id}", found.author_id, post.community_id
-        member = self.members.public_profile(req.target_id)
+        member = active_member(self.members, req.target_id)
         return member.handle, f"member#{member.id}", member.id, None
 
     def queue(
         self, caller: Caller, status: str, community_id: str | None, limit: int, cursor: str | None
-    ) -> tuple[list[Report], str | None]:
+    ) -> Page[ReportDetail]:
         """Every report (admins), or one moderated community's reports, oldest first."""
         if community_id is None:
             if not caller.is_admin:
                 raise errors.Forbidden(
                     "Only admins see every report; community moderators give community_id.", code="not_a_moderator"
                 )
-            return self.reports.by_status(status, limit, cursor)
-        if not self._moderates(caller, community_id):
+            found = self.reports.by_status(status, limit, cursor)
+        elif not self._moderates(caller, community_id):
             raise errors.Forbidden("You do not moderate this community.", code="not_a_moderator")
-        return self.reports.by_community(community_id, status, limit, cursor)
+        else:
+            found = self.reports.by_community(community_id, status, limit, cursor)
+        return Page[ReportDetail](items=[ReportDetail.of(r) for r in found.items], next_cursor=found.next_cursor)
 
     def _moderates(self, caller: Caller, community_id: str | None) -> bool:
         if caller.is_admin:
             return True
         return community_id is not None and self.communities.moderates(community_id, caller.member_id)
 
-    def resolve(self, caller: Caller, report_id: str, req: ResolveReport) -> Report:
+    def resolve(self, caller: Caller, report_id: str, req: ResolveReport) -> ReportDetail:
         """Resolve an open report with its action; a report the caller may not moderate is Forbidden to non-admins."""
         report = self.reports.get(report_id)
         if not caller.is_admin and (report is None or not self._moderates(caller, report.community_id)):
@@ -126,7 +122,7 @@ class ModerationService:
             self.reports.reopen(report, resolution)
             raise
         self._resolve_others(report, resolution)
-        return resolved
+        return ReportDetail.of(resolved)
 
     def _act(self, caller: Caller, report: Report, action: str) -> None:
         try:
@@ -138,7 +134,7 @@ class ModerationService:
         except errors.NotFound:
             pass  # already deleted (by its author or another moderator): the content is gone either way
         if action == "ban_member":
-            self.members.ban_id(report.accused_id)
+            self.bans.ban_id(report.accused_id)
 
     def _resolve_others(self, report: Report, resolution: Resolution) -> None:
         for other_id in self.reports.open_ids(report.target_key):

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.members.models import Strict
-from chalicelib.schema import Schema
+from chalicelib.kernel import Id, Schema, Strict
 
 MatchType = Literal["exact", "phrase", "broad"]
 TargetType = Literal["community", "post"]
@@ -24,7 +23,6 @@ KeywordText = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 Headline = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 AdText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
 CampaignName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
 from chalicelib.placements.models import (
     CampaignCreate,
@@ -15,11 +14,13 @@ from chalicelib.placements.models import (
     CampaignUpdate,
     ClickOut,
     ReportQuery,
-    TargetOut,
 )
+from chalicelib.placements.service import CampaignService, PlacementService
 
 bp = Blueprint(__name__)
 api = Api(bp, "placements")
+campaigns = api.service("campaigns", CampaignService)
+placements = api.service("placements", PlacementService)
 
 
 @api.route(
@@ -32,7 +33,7 @@ api = Api(bp, "placements")
     errors_=(400, 403, 404),
 )
 def create_campaign(caller: Caller, company_id: str, body: CampaignCreate) -> CampaignOut:
-    return CampaignOut.of(services().campaigns.create(caller, company_id, body))
+    return campaigns().create(caller, company_id, body)
 
 
 @api.route(
@@ -44,8 +45,7 @@ def create_campaign(caller: Caller, company_id: str, body: CampaignCreate) -> Ca
     errors_=(400, 403, 404),
 )
 def list_campaigns(caller: Caller, company_id: str, query: PageQuery) -> Page[CampaignOut]:
-    items, cursor = services().campaigns.list(caller, company_id, query.limit, query.cursor)
-    return Page[CampaignOut](items=[CampaignOut.of(c) for c in items], next_cursor=cursor)
+    return campaigns().list(caller, company_id, query.limit, query.cursor)
 
 
 @api.route(
@@ -56,7 +56,7 @@ def list_campaigns(caller: Caller, company_id: str, query: PageQuery) -> Page[Ca
     errors_=(403, 404),
 )
 def get_campaign(caller: Caller, company_id: str, campaign_id: str) -> CampaignOut:
-    return CampaignOut.of(services().campaigns.get(caller, company_id, campaign_id))
+    return campaigns().get(caller, company_id, campaign_id)
 
 
 @api.route(
@@ -68,7 +68,7 @@ def get_campaign(caller: Caller, company_id: str, campaign_id: str) -> CampaignO
     errors_=(400, 403, 404, 409),
 )
 def update_campaign(caller: Caller, company_id: str, campaign_id: str, body: CampaignUpdate) -> CampaignOut:
-    return CampaignOut.of(services().campaigns.update(caller, company_id, campaign_id, body))
+    return campaigns().update(caller, company_id, campaign_id, body)
 
 
 @api.route(
@@ -80,7 +80,7 @@ def update_campaign(caller: Caller, company_id: str, campaign_id: str, body: Cam
     errors_=(400, 403, 404),
 )
 def campaign_report(caller: Caller, company_id: str, campaign_id: str, query: ReportQuery) -> CampaignReport:
-    return services().campaigns.report(caller, company_id, campaign_id, query.start, query.end)
+    return campaigns().report(caller, company_id, campaign_id, query.start, query.end)
 
 
 @api.route(
@@ -91,5 +91,4 @@ def campaign_report(caller: Caller, company_id: str, campaign_id: str, query: Re
     errors_=(404,),
 )
 def click(caller: Caller, token: str) -> ClickOut:
-    outcome = services().placements.click(caller, token)
-    return ClickOut(target=TargetOut(type=outcome.target.type, id=outcome.target.id))
+    return placements().follow(caller, token)

@@ -12,35 +12,37 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib import errors
-from chalicelib.members.models import Caller
-from chalicelib.members.service import Clock, utcnow
+from chalicelib.kernel import Caller, Clock, sortable_id, utcnow
+from chalicelib.pagination import Page
 from chalicelib.placements import matching, pacing
 from chalicelib.placements.models import (
     Campaign,
     CampaignCreate,
+    CampaignOut,
     CampaignReport,
     CampaignUpdate,
+    ClickOut,
     ClickOutcome,
     Keyword,
     ReportRow,
     Sponsored,
     Target,
     TargetIn,
+    TargetOut,
 )
-from chalicelib.placements.ranker import Ranker
+from chalicelib.placements.ports import (
+    CampaignStore,
+    CandidateIndex,
+    CommunityLookup,
+    CompanyStaff,
+    PostLookup,
+    Ranker,
+)
 from chalicelib.placements.retrieval import candidates_body
 from chalicelib.placements.tokens import ImpressionTokens
-from chalicelib.posts.service import sortable_id
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.campaign_store import CampaignStore
-    from chalicelib.adapters.community_store import CommunityStore
-    from chalicelib.adapters.company_store import CompanyStore
-    from chalicelib.adapters.post_store import PostStore
-    from chalicelib.adapters.search_index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +75,9 @@ class CampaignService:
     def __init__(
         self,
         campaigns: CampaignStore,
-        companies: CompanyStore,
-        communities: CommunityStore,
-        posts: PostStore,
+        companies: CompanyStaff,
+        communities: CommunityLookup,
+        posts: PostLookup,
         clock: Clock = utcnow,
     ):
         self.campaigns = campaigns
@@ -112,7 +114,7 @@ class CampaignService:
             )
         return Target(target.type, target.id)
 
-    def create(self, caller: Caller, company_id: str, req: CampaignCreate) -> Campaign:
+    def create(self, caller: Caller, company_id: str, req: CampaignCreate) -> CampaignOut:
         """A new campaign of the company."""
         company_name = self._require_manager(caller, company_id)
         now = self.clock()
@@ -132,25 +134,28 @@ class CampaignService:
             updated_at=now,
         )
         self.campaigns.create(campaign)
-        return campaign
+        return CampaignOut.of(campaign)
 
-    def get(self, caller: Caller, company_id: str, campaign_id: str) -> Campaign:
+    def _campaign(self, caller: Caller, company_id: str, campaign_id: str) -> Campaign:
         self._require_manager(caller, company_id)
         campaign = self.campaigns.get(company_id, campaign_id)
         if campaign is None:
             raise errors.NotFound("No such campaign.")
         return campaign
 
-    def list(
-        self, caller: Caller, company_id: str, limit: int, cursor: str | None
-    ) -> tuple[list[Campaign], str | None]:
+    def get(self, caller: Caller, company_id: str, campaign_id: str) -> CampaignOut:
+        """One campaign of the company."""
+        return CampaignOut.of(self._campaign(caller, company_id, campaign_id))
+
+    def list(self, caller: Caller, company_id: str, limit: int, cursor: str | None) -> Page[CampaignOut]:
         """The company's campaigns, newest first."""
         self._require_manager(caller, company_id)
-        return self.campaigns.by_company(company_id, limit, cursor)
+        found = self.campaigns.by_company(company_id, limit, cursor)
+        return Page[CampaignOut](items=[CampaignOut.of(c) for c in found.items], next_cursor=found.next_cursor)
 
-    def update(self, caller: Caller, company_id: str, campaign_id: str, req: CampaignUpdate) -> Campaign:
+    def update(self, caller: Caller, company_id: str, campaign_id: str, req: CampaignUpdate) -> CampaignOut:
         """Edit, pause or resume; a new daily budget applies from the next day's first click."""
-        campaign = self.get(caller, company_id, campaign_id)
+        campaign = self._campaign(caller, company_id, campaign_id)
         changes: dict[str, Any] = {
             name: getattr(req, name)
             for name in ("name", "headline", "text", "negative_keywords", "daily_budget", "status")
@@ -161,16 +166,16 @@ class CampaignService:
         if req.keywords is not None:
             changes["keywords"] = [Keyword(k.text, k.match, k.max_cpc) for k in req.keywords]
         if not changes:
-            return campaign
+            return CampaignOut.of(campaign)
         edited = dataclasses.replace(campaign, **changes, updated_at=self.clock(), version=campaign.version + 1)
         self.campaigns.replace(edited, campaign.version)
-        return edited
+        return CampaignOut.of(edited)
 
     def report(
         self, caller: Caller, company_id: str, campaign_id: str, start: date | None, end: date | None
     ) -> CampaignReport:
         """Impressions, clicks, CTR, spend and average CPC per day and keyword."""
-        campaign = self.get(caller, company_id, campaign_id)
+        campaign = self._campaign(caller, company_id, campaign_id)
         end = end or date.fromisoformat(ad_day(self.clock()))
         start = start or end - timedelta(days=6)
         days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
@@ -203,8 +208,8 @@ class PlacementService:
     def __init__(
         self,
         campaigns: CampaignStore,
-        companies: CompanyStore,
-        index: SearchIndex,
+        companies: CompanyStaff,
+        index: CandidateIndex,
         ranker: Ranker,
         tokens: ImpressionTokens,
         slots: int,
@@ -286,6 +291,11 @@ class PlacementService:
             for campaign_id, evidence in self.campaigns.history(stale).items():
                 self._history[campaign_id] = (now + self.history_ttl_s, evidence)
         return {c: self._history[c][1] for c in campaign_ids}
+
+    def follow(self, caller: Caller, token: str) -> ClickOut:
+        """:meth:`click`, as the member sees it: where the placement leads."""
+        outcome = self.click(caller, token)
+        return ClickOut(target=TargetOut(type=outcome.target.type, id=outcome.target.id))
 
     def click(self, caller: Caller, token: str) -> ClickOutcome:
         """Record a click on a placement; charge it at most once, never beyond the day's budget."""

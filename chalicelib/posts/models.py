@@ -8,9 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints, model_validator
 
-from chalicelib.communities.models import Id, MemberRef
-from chalicelib.members.models import Strict
-from chalicelib.schema import Schema
+from chalicelib.kernel import Id, MemberRef, Schema, Strict
 
 PostKind = Literal["topic", "inquiry", "diary"]
 Visibility = Literal["members", "friends", "private"]

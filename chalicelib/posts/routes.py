@@ -1,41 +1,29 @@
-"""Routes of posts: community topics, diary entries, /posts/{id}, comments and resolving inquiries."""
+"""Routes of posts: community topics, diary entries, /posts/{id}, comments and resolving inquiries.
+
+Diary entries are posts too, so ``/diary`` and ``/members/{handle}/diary`` live here (see app.py).
+"""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
 from chalicelib.posts.models import (
-    Comment,
     CommentCreate,
     CommentOut,
     DiaryCreate,
-    Post,
     PostCreate,
     PostOut,
     PostUpdate,
     ResolveRequest,
 )
+from chalicelib.posts.service import PostService
 
 bp = Blueprint(__name__)
 api = Api(bp, "posts")
-
-
-def _posts(posts: list[Post], cursor: str | None) -> Page[PostOut]:
-    authors = services().posts.authors(posts)
-    return Page[PostOut](items=[PostOut.of(p, authors[p.author_id]) for p in posts], next_cursor=cursor)
-
-
-def _post(post: Post) -> PostOut:
-    return _posts([post], None).items[0]
-
-
-def _comments(comments: list[Comment], cursor: str | None) -> Page[CommentOut]:
-    authors = services().posts.authors(comments)
-    return Page[CommentOut](items=[CommentOut.of(c, authors[c.author_id]) for c in comments], next_cursor=cursor)
+posts = api.service("posts", PostService)
 
 
 @api.route(
@@ -48,7 +36,7 @@ def _comments(comments: list[Comment], cursor: str | None) -> Page[CommentOut]:
     errors_=(400, 403, 404),
 )
 def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut:
-    return _post(services().posts.create_topic(caller, community_id, body))
+    return posts().create_topic(caller, community_id, body)
 
 
 @api.route(
@@ -60,7 +48,7 @@ def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut
     errors_=(404,),
 )
 def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[PostOut]:
-    return _posts(*services().posts.list_community(caller, community_id, query.limit, query.cursor))
+    return posts().list_community(caller, community_id, query.limit, query.cursor)
 
 
 @api.route(
@@ -73,7 +61,7 @@ def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[Pos
     errors_=(400,),
 )
 def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
-    return _post(services().posts.create_diary(caller, body))
+    return posts().create_diary(caller, body)
 
 
 @api.route(
@@ -85,12 +73,12 @@ def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
     errors_=(404,),
 )
 def list_diary(caller: Caller, handle: str, query: PageQuery) -> Page[PostOut]:
-    return _posts(*services().posts.list_diary(caller, handle, query.limit, query.cursor))
+    return posts().list_diary(caller, handle, query.limit, query.cursor)
 
 
 @api.route("/posts/{post_id}", "GET", summary="A post you may read.", response=PostOut, errors_=(404,))
 def get_post(caller: Caller, post_id: str) -> PostOut:
-    return _post(services().posts.get(caller, post_id))
+    return posts().get(caller, post_id)
 
 
 @api.route(
@@ -102,7 +90,7 @@ def get_post(caller: Caller, post_id: str) -> PostOut:
     errors_=(400, 403, 404, 409),
 )
 def update_post(caller: Caller, post_id: str, body: PostUpdate) -> PostOut:
-    return _post(services().posts.update(caller, post_id, body))
+    return posts().update(caller, post_id, body)
 
 
 @api.route(
@@ -113,7 +101,7 @@ def update_post(caller: Caller, post_id: str, body: PostUpdate) -> PostOut:
     errors_=(403, 404, 409),
 )
 def delete_post(caller: Caller, post_id: str) -> None:
-    services().posts.delete(caller, post_id)
+    posts().delete(caller, post_id)
 
 
 @api.route(
@@ -126,7 +114,7 @@ def delete_post(caller: Caller, post_id: str) -> None:
     errors_=(400, 404, 409),
 )
 def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> CommentOut:
-    return _comments([services().posts.comment(caller, post_id, body)], None).items[0]
+    return posts().comment(caller, post_id, body)
 
 
 @api.route(
@@ -138,7 +126,7 @@ def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> Comment
     errors_=(404,),
 )
 def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[CommentOut]:
-    return _comments(*services().posts.comments(caller, post_id, query.limit, query.cursor))
+    return posts().comments(caller, post_id, query.limit, query.cursor)
 
 
 @api.route(
@@ -150,4 +138,4 @@ def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[Commen
     errors_=(400, 403, 404, 409),
 )
 def resolve_inquiry(caller: Caller, post_id: str, body: ResolveRequest) -> PostOut:
-    return _post(services().posts.resolve(caller, post_id, body.comment_id))
+    return posts().resolve(caller, post_id, body.comment_id)

@@ -8,31 +8,34 @@ the caller may not read is a 404 on every path, exactly like a post that does no
 from __future__ import annotations
 
 import dataclasses
-import secrets
-import time
-import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from chalicelib import errors
-from chalicelib.communities.models import MemberRef
-from chalicelib.communities.service import member_refs
-from chalicelib.members.models import Caller
-from chalicelib.members.service import Clock, active_member, utcnow
-from chalicelib.posts.models import Comment, CommentCreate, DiaryCreate, Post, PostCreate, PostUpdate
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.community_store import CommunityStore
-    from chalicelib.adapters.company_store import CompanyStore
-    from chalicelib.adapters.dynamodb import FriendStore, MemberStore
-    from chalicelib.adapters.post_store import PostStore
+from chalicelib.kernel import (
+    Caller,
+    Clock,
+    MemberDirectory,
+    MemberRef,
+    active_member,
+    member_refs,
+    new_id,
+    sortable_id,
+    utcnow,
+)
+from chalicelib.pagination import Page, Slice
+from chalicelib.posts.models import (
+    Comment,
+    CommentCreate,
+    CommentOut,
+    DiaryCreate,
+    Post,
+    PostCreate,
+    PostOut,
+    PostUpdate,
+)
+from chalicelib.posts.ports import CommunityAccess, FriendCheck, PostStore, StaffCheck
 
 RACE_ATTEMPTS = 5
-
-
-def sortable_id() -> str:
-    """An opaque id that sorts by creation time (milliseconds, then 64 random bits)."""
-    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(8)}"
 
 
 class PostService:
@@ -41,10 +44,10 @@ class PostService:
     def __init__(
         self,
         posts: PostStore,
-        communities: CommunityStore,
-        companies: CompanyStore,
-        friends: FriendStore,
-        members: MemberStore,
+        communities: CommunityAccess,
+        companies: StaffCheck,
+        friends: FriendCheck,
+        members: MemberDirectory,
         clock: Clock = utcnow,
     ):
         self.posts = posts
@@ -54,27 +57,59 @@ class PostService:
         self.members = members
         self.clock = clock
 
-    def authors(self, items: list[Any]) -> dict[str, MemberRef]:
-        """Display names of the authors of posts or comments."""
+    # --- views ---------------------------------------------------------------------------------
+
+    def _authors(self, items: list[Post] | list[Comment]) -> dict[str, MemberRef]:
         return member_refs(self.members, (i.author_id for i in items))
 
-    def _is_friend(self, caller: Caller, member_id: str) -> bool:
-        link = self.friends.get(caller.member_id, member_id)
-        return link is not None and link.state == "friends"
+    def _post_out(self, post: Post) -> PostOut:
+        return PostOut.of(post, self._authors([post])[post.author_id])
+
+    def _posts_page(self, found: Slice[Post]) -> Page[PostOut]:
+        authors = self._authors(found.items)
+        return Page[PostOut](
+            items=[PostOut.of(p, authors[p.author_id]) for p in found.items], next_cursor=found.next_cursor
+        )
+
+    # --- reading -------------------------------------------------------------------------------
 
     def readable(self, caller: Caller, post: Post) -> bool:
+        """Whether the caller may read ``post`` now."""
         if post.visibility == "members" or post.author_id == caller.member_id:
             return True
-        return post.visibility == "friends" and self._is_friend(caller, post.author_id)
+        return post.visibility == "friends" and self.friends.are_friends(caller.member_id, post.author_id)
 
-    def get(self, caller: Caller, post_id: str) -> Post:
+    def readable_post(self, caller: Caller, post_id: str) -> Post:
         """A post the caller may read; anything else is NotFound."""
         post = self.posts.get(post_id)
         if post is None or not self.readable(caller, post):
             raise errors.NotFound("No such post.")
         return post
 
-    def create_topic(self, caller: Caller, community_id: str, req: PostCreate) -> Post:
+    def get(self, caller: Caller, post_id: str) -> PostOut:
+        """A post the caller may read."""
+        return self._post_out(self.readable_post(caller, post_id))
+
+    def list_community(self, caller: Caller, community_id: str, limit: int, cursor: str | None) -> Page[PostOut]:
+        """A community's posts, newest first."""
+        if self.communities.get(community_id) is None:
+            raise errors.NotFound("No such community.")
+        return self._posts_page(self.posts.list_community(community_id, limit, cursor))
+
+    def list_diary(self, caller: Caller, handle: str, limit: int, cursor: str | None) -> Page[PostOut]:
+        """The entries of ``handle`` that the caller may read, newest first."""
+        author = active_member(self.members, handle)
+        if author.id == caller.member_id:
+            audience = "all"
+        elif self.friends.are_friends(caller.member_id, author.id):
+            audience = "friends"
+        else:
+            audience = "members"
+        return self._posts_page(self.posts.list_diary(author.id, audience, limit, cursor))
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def create_topic(self, caller: Caller, community_id: str, req: PostCreate) -> PostOut:
         """A topic by a community member; a non-staff member's topic in an official community is an inquiry."""
         community = self.communities.get(community_id)
         if community is None:
@@ -86,7 +121,7 @@ class PostService:
         )
         now = self.clock()
         post = Post(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             kind="inquiry" if inquiry else "topic",
             author_id=caller.member_id,
             author_handle=caller.handle,
@@ -102,19 +137,13 @@ class PostService:
             version=1,
         )
         self.posts.create(post)
-        return post
+        return self._post_out(post)
 
-    def list_community(
-        self, caller: Caller, community_id: str, limit: int, cursor: str | None
-    ) -> tuple[list[Post], str | None]:
-        if self.communities.get(community_id) is None:
-            raise errors.NotFound("No such community.")
-        return self.posts.list_community(community_id, limit, cursor)
-
-    def create_diary(self, caller: Caller, req: DiaryCreate) -> Post:
+    def create_diary(self, caller: Caller, req: DiaryCreate) -> PostOut:
+        """A diary entry of the caller's, for members, friends or themselves."""
         now = self.clock()
         post = Post(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             kind="diary",
             author_id=caller.member_id,
             author_handle=caller.handle,
@@ -130,22 +159,11 @@ class PostService:
             version=1,
         )
         self.posts.create(post)
-        return post
+        return self._post_out(post)
 
-    def list_diary(self, caller: Caller, handle: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
-        """The entries of ``handle`` that the caller may read, newest first."""
-        author = active_member(self.members, handle)
-        if author.id == caller.member_id:
-            audience = "all"
-        elif self._is_friend(caller, author.id):
-            audience = "friends"
-        else:
-            audience = "members"
-        return self.posts.list_diary(author.id, audience, limit, cursor)
-
-    def update(self, caller: Caller, post_id: str, req: PostUpdate) -> Post:
+    def update(self, caller: Caller, post_id: str, req: PostUpdate) -> PostOut:
         """The author edits title, body and (diary entries only) visibility."""
-        post = self.get(caller, post_id)
+        post = self.readable_post(caller, post_id)
         if post.author_id != caller.member_id:
             raise errors.Forbidden("Only the author can edit a post.", code="not_author")
         changes = req.model_dump(exclude_none=True)
@@ -154,11 +172,11 @@ class PostService:
                 "Only diary entries have a visibility.",
                 details=[{"path": "visibility", "message": "only diary entries have a visibility", "type": "value"}],
             )
-        return self.posts.update(post, changes, self.clock())
+        return self._post_out(self.posts.update(post, changes, self.clock()))
 
     def delete(self, caller: Caller, post_id: str) -> None:
         """The author, the community's owner or moderators, or an admin delete a post."""
-        self._delete(caller, lambda: self.get(caller, post_id))
+        self._delete(caller, lambda: self.readable_post(caller, post_id))
 
     def remove_reported(self, caller: Caller, post_id: str) -> None:
         """Moderation: delete a reported post by the same rules, whether or not the caller may read it.
@@ -187,10 +205,12 @@ class PostService:
             return True
         return post.community_id is not None and self.communities.moderates(post.community_id, caller.member_id)
 
-    def comment(self, caller: Caller, post_id: str, req: CommentCreate) -> Comment:
+    # --- comments ------------------------------------------------------------------------------
+
+    def comment(self, caller: Caller, post_id: str, req: CommentCreate) -> CommentOut:
         """Comment on a readable post; company staff answer officially, the first answer marks it answered."""
         for _ in range(RACE_ATTEMPTS):
-            post = self.get(caller, post_id)
+            post = self.readable_post(caller, post_id)
             official = post.company_id is not None and (self.companies.is_staff(post.company_id, caller.member_id))
             comment = Comment(
                 post_id=post.id,
@@ -203,12 +223,12 @@ class PostService:
             )
             answers = official and post.kind == "inquiry" and post.status == "open"
             if self.posts.add_comment(post, comment, answers):
-                return comment
+                return CommentOut.of(comment, self._authors([comment])[comment.author_id])
         raise errors.Conflict("The post changed meanwhile; retry.", code="edit_conflict")
 
-    def get_comment(self, caller: Caller, post_id: str, comment_id: str) -> tuple[Post, Comment]:
+    def readable_comment(self, caller: Caller, post_id: str, comment_id: str) -> tuple[Post, Comment]:
         """A comment on a post the caller may read, with the post; anything else is NotFound."""
-        post = self.get(caller, post_id)
+        post = self.readable_post(caller, post_id)
         found = self.posts.get_comment(post_id, comment_id)
         if found is None:
             raise errors.NotFound("No such comment.")
@@ -225,16 +245,19 @@ class PostService:
         if not self.posts.delete_comment(found):
             raise errors.NotFound("No such comment.")
 
-    def comments(
-        self, caller: Caller, post_id: str, limit: int, cursor: str | None
-    ) -> tuple[list[Comment], str | None]:
-        self.get(caller, post_id)
-        return self.posts.list_comments(post_id, limit, cursor)
+    def comments(self, caller: Caller, post_id: str, limit: int, cursor: str | None) -> Page[CommentOut]:
+        """A readable post's comments, oldest first."""
+        self.readable_post(caller, post_id)
+        found = self.posts.list_comments(post_id, limit, cursor)
+        authors = self._authors(found.items)
+        return Page[CommentOut](
+            items=[CommentOut.of(c, authors[c.author_id]) for c in found.items], next_cursor=found.next_cursor
+        )
 
-    def resolve(self, caller: Caller, post_id: str, comment_id: str) -> Post:
+    def resolve(self, caller: Caller, post_id: str, comment_id: str) -> PostOut:
         """The inquiry's author or the company's staff accept a comment as the answer."""
         for _ in range(RACE_ATTEMPTS):
-            post = self.get(caller, post_id)
+            post = self.readable_post(caller, post_id)
             if post.kind != "inquiry" or post.company_id is None:
                 raise errors.InvalidInput("Only inquiries can be resolved.", code="not_an_inquiry")
             is_staff = self.companies.is_staff(post.company_id, caller.member_id)
@@ -247,10 +270,12 @@ class PostService:
                 )
             if post.status == "resolved":
                 if post.accepted_comment_id == comment_id:
-                    return post
+                    return self._post_out(post)
                 raise errors.Conflict("This inquiry is already resolved.", code="already_resolved")
             if self.posts.resolve(post, comment_id):
-                return dataclasses.replace(
-                    post, status="resolved", accepted_comment_id=comment_id, version=post.version + 1
+                return self._post_out(
+                    dataclasses.replace(
+                        post, status="resolved", accepted_comment_id=comment_id, version=post.version + 1
+                    )
                 )
         raise errors.Conflict("The inquiry changed meanwhile; retry.", code="edit_conflict")

@@ -1,8 +1,8 @@
 """Items -> search documents: the one place that decides what the index holds.
 
 Pure: no I/O. Works on deserialised DynamoDB images (what Powertools' ``new_image`` gives, or
-:func:`deserialise` of a raw image), so the stream indexer, ``ops reindex`` and
-``ops check-index`` all map an item the same way.
+what ``adapters/scan.py`` reads), so the stream indexer, ``ops reindex`` and ``ops check-index``
+all map an item the same way.
 
 One index (``<table prefix>content``) holds posts, communities and the ads of sponsored
 campaigns; document ids are ``post-<id>``, ``community-<id>`` and ``ad-<campaign id>`` because
@@ -21,8 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
-
-from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
 DocType = Literal["post", "community", "ad"]
 
@@ -70,13 +68,6 @@ INDEX_BODY: dict[str, Any] = {
         }
     },
 }
-
-_deserializer = TypeDeserializer()
-
-
-def deserialise(image: Mapping[str, Any]) -> dict[str, Any]:
-    """A raw DynamoDB image (``{"S": ...}``) as plain Python values."""
-    return {name: _deserializer.deserialize(value) for name, value in image.items()}
 
 
 def doc_id(doc_type: DocType, item_id: str) -> str:

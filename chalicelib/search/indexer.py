@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib.search.documents import Change, change_of_record
-
-
-class IndexPort(Protocol):
-    def apply(self, changes: list[Change]) -> set[str]: ...
+from chalicelib.search.ports import IndexWriter
 
 
 def table_of(record: DynamoDBRecord) -> str:
@@ -27,7 +23,7 @@ def sequence_number(record: DynamoDBRecord) -> str:
 class Indexer:
     """Maps stream records of the indexed tables to changes and writes them in one bulk."""
 
-    def __init__(self, index: IndexPort, table_prefix: str):
+    def __init__(self, index: IndexWriter, table_prefix: str):
         self.index = index
         self.table_prefix = table_prefix
 

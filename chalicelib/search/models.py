@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from chalicelib.kernel import Schema
 from chalicelib.placements.models import SponsoredOut
-from chalicelib.schema import Schema
 from chalicelib.search.query import SearchType
 
 ResultType = Literal["post", "community"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.adapters.wiring import services
 from chalicelib.http import Api
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.search.models import SearchPage, SearchQuery
+from chalicelib.search.service import SearchService
 
 bp = Blueprint(__name__)
 api = Api(bp, "search")
+search_service = api.service("search", SearchService)
 
 
 @api.route(
@@ -22,4 +23,4 @@ api = Api(bp, "search")
     errors_=(400,),
 )
 def search(caller: Caller, query: SearchQuery) -> SearchPage:
-    return services().search.search(caller, query.q, query.type, query.cursor, query.limit)
+    return search_service().search(caller, query.q, query.type, query.cursor, query.limit)

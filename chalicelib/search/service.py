@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chalicelib import errors
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
+from chalicelib.pagination import CursorCodec, invalid_cursor
 from chalicelib.placements.models import SponsoredOut
 from chalicelib.search import query as build
 from chalicelib.search.models import ResultCommunity, SearchPage, SearchResult
+from chalicelib.search.ports import BannedMembers, FriendIds, SearchIndex, SponsoredPlacements
 from chalicelib.search.query import SearchType
-
-if TYPE_CHECKING:
-    from chalicelib.adapters.cursors import CursorCodec
-    from chalicelib.adapters.dynamodb import FriendStore, MemberStore
-    from chalicelib.adapters.search_index import SearchIndex
-    from chalicelib.placements.service import PlacementService
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +42,10 @@ class SearchService:
     def __init__(
         self,
         index: SearchIndex,
-        friends: FriendStore,
+        friends: FriendIds,
         cursors: CursorCodec,
-        members: MemberStore,
-        placements: PlacementService | None = None,
+        members: BannedMembers,
+        placements: SponsoredPlacements | None = None,
     ):
         self.index = index
         self.friends = friends
@@ -68,22 +63,24 @@ class SearchService:
             log.exception("sponsored placements failed; searching without them")
             return []
 
-    def _after(self, cursor: str | None, q: str, search_type: str) -> tuple[float, str] | None:
-        position = self.cursors.decode(cursor)
+    @staticmethod
+    def _scope(caller: Caller, q: str, search_type: str) -> str:
+        # One search of one member: another query, type or member's cursor is refused.
+        return f"search:{caller.member_id}:{search_type}:{q}"
+
+    def _after(self, scope: str, cursor: str | None) -> tuple[float, str] | None:
+        position = self.cursors.decode(scope, cursor)
         if position is None:
             return None
         try:
-            if position.get("q") != q or position.get("t") != search_type:
-                raise ValueError("another search")
             return float(position["s"]), str(position["id"])
         except (KeyError, TypeError, ValueError):
-            raise errors.InvalidInput(
-                "The cursor is not valid; start again without it.", code="invalid_cursor"
-            ) from None
+            raise invalid_cursor() from None
 
     def search(self, caller: Caller, q: str, search_type: SearchType, cursor: str | None, limit: int) -> SearchPage:
         """One page of results for ``q``; only what the caller may read."""
-        after = self._after(cursor, q, search_type)
+        scope = self._scope(caller, q, search_type)
+        after = self._after(scope, cursor)
         friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
         # A ban hides the member's posts from search at once, without rewriting their documents.
         banned_ids = self.members.banned_ids()
@@ -100,6 +97,6 @@ class SearchService:
         next_cursor = None
         if len(fresh) > limit and page:
             score, doc_id = build.position(page[-1])
-            next_cursor = self.cursors.encode({"s": score, "id": doc_id, "q": q, "t": search_type})
+            next_cursor = self.cursors.encode(scope, {"s": score, "id": doc_id})
         sponsored = self._sponsored(caller, q) if after is None else []
         return SearchPage(query=q, sponsored=sponsored, results=[result(h) for h in page], next_cursor=next_cursor)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 
 
 def create_community(api: Any, member: Any, name: str = "ニンテンドーDS好き集まれ", **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import jwt
 import pytest
 
 from chalicelib import errors
-from chalicelib.adapters.tables import InviteItem
+from chalicelib.adapters.dynamodb.tables import InviteItem
 from chalicelib.members.models import SignupRequest
 from tests.conftest import unique_handle
 
@@ -197,7 +197,7 @@ def test_a_successful_login_forgets_earlier_failures(api, new_member):
 
 
 def test_failures_from_an_old_window_do_not_count(api, new_member):
-    from chalicelib.adapters.tables import LoginAttemptItem
+    from chalicelib.adapters.dynamodb.tables import LoginAttemptItem
 
     m = new_member()
     fail_logins(api, m.handle, 10)

@@ -147,12 +147,13 @@ def test_member_count_stays_exact_under_50_concurrent_joins_and_leaves(api, serv
     owner = new_member()
     cid = create_community(api, owner, name="大人気コミュ")["id"]
     callers = [synthetic_caller(i) for i in range(50)]
+    owner_caller = synthetic_caller(50)
     svc = services.communities
 
     # every caller joins twice at once: 100 requests, 50 new members
     with ThreadPoolExecutor(max_workers=50) as pool:
         list(pool.map(lambda c: svc.join(c, cid), callers + callers))
-    assert svc.get(cid).member_count == 51
+    assert svc.get(owner_caller, cid).member_count == 51
 
     # half leave (twice each) while the other half join again (a no-op)
     leaving, staying = callers[:25], callers[25:]
@@ -161,10 +162,10 @@ def test_member_count_stays_exact_under_50_concurrent_joins_and_leaves(api, serv
         futures += [pool.submit(svc.join, c, cid) for c in staying]
         for f in futures:
             f.result()
-    assert svc.get(cid).member_count == 26
-    listed, cursor = svc.list_members(cid, 100, None)
-    assert cursor is None or not svc.list_members(cid, 100, cursor)[0]
-    assert len(listed) == 26
+    assert svc.get(owner_caller, cid).member_count == 26
+    listed = svc.list_members(cid, 100, None)
+    assert listed.next_cursor is None or not svc.list_members(cid, 100, listed.next_cursor).items
+    assert len(listed.items) == 26
     assert api.call("GET", f"/communities/{cid}", token=owner.token).json_body["member_count"] == 26
 
 

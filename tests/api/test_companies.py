@@ -126,7 +126,7 @@ def test_create_tables_adds_an_index_that_an_existing_table_lacks(local_stack, s
     from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
     from pynamodb.models import Model
 
-    from chalicelib.adapters import tables
+    from chalicelib.adapters.dynamodb import provisioning, tables
 
     class Plain(Model):
         class Meta(tables._Meta):
@@ -148,9 +148,9 @@ def test_create_tables_adds_an_index_that_an_existing_table_lacks(local_stack, s
         by_other = ByOther()
 
     tables.bind(services.settings, [Plain, WithIndex])
-    tables.create_tables([Plain])
+    provisioning.create_tables([Plain])
     Plain("a", other="x").save()
-    assert tables.create_tables([WithIndex]) == [f"{WithIndex.Meta.table_name}/by_other"]
+    assert provisioning.create_tables([WithIndex]) == [f"{WithIndex.Meta.table_name}/by_other"]
     assert [i.key for i in WithIndex.by_other.query("x")] == ["a"]
-    assert tables.create_tables([WithIndex]) == []
-    tables.delete_tables([Plain])
+    assert provisioning.create_tables([WithIndex]) == []
+    provisioning.delete_tables([Plain])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.adapters.tables import InviteItem
+from chalicelib.adapters.dynamodb.tables import InviteItem
 
 
 def test_invite_code_is_random_128_bit_and_expires_in_14_days(api, new_member):

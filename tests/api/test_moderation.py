@@ -251,7 +251,7 @@ def test_concurrent_resolutions_of_one_report_let_exactly_one_win(api, admin, bo
     from concurrent.futures import ThreadPoolExecutor
 
     from chalicelib import errors
-    from chalicelib.members.models import Caller
+    from chalicelib.kernel import Caller
     from chalicelib.moderation.models import ResolveReport
 
     r = filed(api, board["reader"], "post", board["topic"]["id"], "同時に処理されるべきでない報告")

@@ -15,7 +15,7 @@ from typing import Any
 from content_helpers import campaigns_url, post_topic
 from content_helpers import create_campaign as create
 
-from chalicelib.members.models import Caller
+from chalicelib.kernel import Caller
 from chalicelib.placements.service import PlacementService, ad_day
 from tests.conftest import marker
 

@@ -19,8 +19,7 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib import ops
-from chalicelib.adapters import wiring
+from chalicelib import bootstrap, ops
 from chalicelib.config import settings
 from chalicelib.search.documents import INDEXED_TABLES
 from chalicelib.streams.handler import handle
@@ -57,7 +56,7 @@ def own_search(local_stack: Any) -> Iterator[OwnSearch]:
     search = OwnSearch()
     saved = os.environ.get(URL_ENV)
     os.environ[URL_ENV] = search.url
-    wiring.reset()  # settings, services and the indexer are cached per process
+    bootstrap.reset()  # settings, services and the indexer are cached per process
     try:
         assert settings().opensearch_url == search.url
         yield search
@@ -67,7 +66,7 @@ def own_search(local_stack: Any) -> Iterator[OwnSearch]:
             os.environ.pop(URL_ENV, None)
         else:
             os.environ[URL_ENV] = saved
-        wiring.reset()
+        bootstrap.reset()
 
 
 class Clock:

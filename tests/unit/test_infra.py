@@ -16,7 +16,7 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import IncludeProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.adapters.tables import ALL_MODELS
+from chalicelib.adapters.dynamodb.tables import ALL_MODELS
 from infra import template as infra
 
 REGION, ACCOUNT = "ap-northeast-1", "123456789012"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib import errors
-from chalicelib.adapters.ranking_lambda import LambdaRanker, RankingFailed
+from chalicelib.adapters.lambda_ranker import LambdaRanker, RankingFailed
 from chalicelib.placements import matching, pacing
 from chalicelib.placements.tokens import ImpressionTokens
 
@@ -117,9 +117,9 @@ def test_lambda_ranker_invokes_the_function_with_the_event() -> None:
 
 
 def test_wiring_selects_the_lambda_only_when_configured() -> None:
-    from chalicelib.adapters.wiring import ranker
+    from chalicelib.bootstrap import ranker
     from chalicelib.config import load_settings
-    from chalicelib.placements.ranker import InProcessRanker
+    from chalicelib.placements.ports import InProcessRanker
 
     settings = load_settings()
     assert isinstance(ranker(settings.__class__(**{**settings.__dict__, "ranking_function": None})), InProcessRanker)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.adapters.search_index import client_for, is_aws_endpoint
+from chalicelib.adapters.opensearch import client_for, is_aws_endpoint
 
 
 def test_only_amazon_opensearch_endpoints_are_signed():

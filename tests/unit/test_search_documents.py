@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.search.documents import Change, change_of_item, change_of_record, deserialise, document
+from chalicelib.adapters.scan import deserialise
+from chalicelib.search.documents import Change, change_of_item, change_of_record, document
 from chalicelib.search.sync import diff
 
 POST = {

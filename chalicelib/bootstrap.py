@@ -1,27 +1,28 @@
-"""The composition root: builds the real adapters and the services once per process, lazily."""
+"""The composition root: builds the real adapters and the services once per process, lazily.
+
+Only entry points import this module (``app.py``, ``ops``, the Lambda handler modules, ``local/``,
+``bench/`` and tests); every service below it is handed its ports here and nowhere else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.adapters import tables
-from chalicelib.adapters.campaign_store import CampaignStore
-from chalicelib.adapters.community_store import CommunityStore
-from chalicelib.adapters.company_store import CompanyStore
-from chalicelib.adapters.cursors import CursorCodec
-from chalicelib.adapters.dynamodb import (
-    Counters,
-    FriendStore,
-    InviteStore,
-    LoginAttemptStore,
-    MemberStore,
-    SessionStore,
-)
-from chalicelib.adapters.post_store import PostStore
-from chalicelib.adapters.ranking_lambda import LambdaRanker
-from chalicelib.adapters.report_store import ReportStore
-from chalicelib.adapters.search_index import SearchIndex
+from chalicelib.adapters.dynamodb import tables
+from chalicelib.adapters.dynamodb.base import Counters, Dynamo
+from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
+from chalicelib.adapters.dynamodb.community_store import CommunityStore
+from chalicelib.adapters.dynamodb.company_store import CompanyStore
+from chalicelib.adapters.dynamodb.friend_store import FriendStore
+from chalicelib.adapters.dynamodb.invite_store import InviteStore
+from chalicelib.adapters.dynamodb.login_attempts import LoginAttemptStore
+from chalicelib.adapters.dynamodb.member_store import MemberStore
+from chalicelib.adapters.dynamodb.post_store import PostStore
+from chalicelib.adapters.dynamodb.report_store import ReportStore
+from chalicelib.adapters.dynamodb.session_store import SessionStore
+from chalicelib.adapters.lambda_ranker import LambdaRanker
+from chalicelib.adapters.opensearch import SearchIndex
 from chalicelib.communities.service import CommunityService
 from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
@@ -30,7 +31,8 @@ from chalicelib.invites.service import InviteService
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
 from chalicelib.moderation.service import ModerationService
-from chalicelib.placements.ranker import InProcessRanker, Ranker
+from chalicelib.pagination import CursorCodec
+from chalicelib.placements.ports import InProcessRanker, Ranker
 from chalicelib.placements.service import CampaignService, PlacementService
 from chalicelib.placements.tokens import ImpressionTokens
 from chalicelib.posts.service import PostService
@@ -39,10 +41,27 @@ from chalicelib.search.service import SearchService
 
 
 @dataclass(frozen=True)
+class Stores:
+    """The DynamoDB adapters of one process (tests and operator commands reach them here)."""
+
+    dynamo: Dynamo
+    members: MemberStore
+    sessions: SessionStore
+    invites: InviteStore
+    friends: FriendStore
+    communities: CommunityStore
+    posts: PostStore
+    companies: CompanyStore
+    campaigns: CampaignStore
+    reports: ReportStore
+
+
+@dataclass(frozen=True)
 class Services:
     """Every service of the app, wired to its adapters."""
 
     settings: Settings
+    stores: Stores
     auth: AuthService
     members: MemberService
     invites: InviteService
@@ -68,53 +87,61 @@ def signing_key(s: Settings) -> str:
     raise RuntimeError("No signing key: set KIZUNA_JWT_SECRET or KIZUNA_JWT_SECRET_PARAMETER.")
 
 
+def build_stores(s: Settings, key: str) -> Stores:
+    """The DynamoDB adapters for the given settings and signing key."""
+    tables.bind(s)
+    dynamo = Dynamo(s, CursorCodec(key.encode()), Counters(s.counter_shards))
+    return Stores(
+        dynamo=dynamo,
+        members=MemberStore(dynamo),
+        sessions=SessionStore(dynamo),
+        invites=InviteStore(dynamo),
+        friends=FriendStore(dynamo),
+        communities=CommunityStore(dynamo),
+        posts=PostStore(dynamo),
+        companies=CompanyStore(dynamo),
+        campaigns=CampaignStore(dynamo),
+        reports=ReportStore(dynamo),
+    )
+
+
 def build(s: Settings) -> Services:
     """Wire everything for the given settings (tests call this with their own)."""
-    tables.bind(s)
     key = signing_key(s)
-    cursors = CursorCodec(key.encode())
-    counters = Counters(s.counter_shards)
-    members = MemberStore(s, cursors, counters)
-    sessions = SessionStore(s, cursors, counters)
-    invites = InviteStore(s, cursors, counters)
-    friends = FriendStore(s, cursors, counters)
-    communities = CommunityStore(s, cursors, counters)
-    posts = PostStore(s, cursors, counters)
-    companies = CompanyStore(s, cursors, counters)
-    tokens = TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s)
-    campaigns = CampaignStore(s, cursors, counters)
+    st = build_stores(s, key)
     index = search_index(s)
     placements = PlacementService(
-        campaigns,
-        companies,
+        st.campaigns,
+        st.companies,
         index,
         ranker(s),
         ImpressionTokens(key.encode(), s.impression_ttl_s),
         s.sponsored_slots,
         s.reserve_price,
     )
-    member_service = MemberService(members, sessions, friends, counters)
-    post_service = PostService(posts, communities, companies, friends, members)
+    members = MemberService(st.members, st.sessions, st.friends)
+    posts = PostService(st.posts, st.communities, st.companies, st.friends, st.members)
     return Services(
         settings=s,
+        stores=st,
         auth=AuthService(
-            members,
-            sessions,
-            invites,
-            tokens,
+            st.members,
+            st.sessions,
+            st.invites,
+            TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s),
             s.invite_quota,
             LoginAttemptStore(s.login_max_failures, s.login_window_s),
         ),
-        members=member_service,
-        invites=InviteService(invites, s.invite_ttl_days),
-        friends=FriendService(friends, members),
-        communities=CommunityService(communities, companies, members),
-        posts=post_service,
-        companies=CompanyService(companies, posts, members),
-        search=SearchService(index, friends, cursors, members, placements),
-        campaigns=CampaignService(campaigns, companies, communities, posts),
+        members=members,
+        invites=InviteService(st.invites, s.invite_ttl_days),
+        friends=FriendService(st.friends, st.members),
+        communities=CommunityService(st.communities, st.companies, st.members),
+        posts=posts,
+        companies=CompanyService(st.companies, st.posts, st.members),
+        search=SearchService(index, st.friends, st.dynamo.cursors, st.members, placements),
+        campaigns=CampaignService(st.campaigns, st.companies, st.communities, st.posts),
         placements=placements,
-        moderation=ModerationService(ReportStore(s, cursors, counters), post_service, member_service, communities),
+        moderation=ModerationService(st.reports, posts, members, st.communities, st.members),
     )
 
 

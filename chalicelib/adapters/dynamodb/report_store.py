@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb import Store, set_or_remove
-from chalicelib.adapters.tables import OpenReportItem, ReportItem
+from chalicelib.adapters.dynamodb.base import Store, Transaction, set_or_remove
+from chalicelib.adapters.dynamodb.tables import OpenReportItem, ReportItem
 from chalicelib.moderation.models import Report, Resolution
+from chalicelib.pagination import Slice
 
 
 def _community_key(community_id: str, status: str) -> str:
@@ -53,10 +53,11 @@ class ReportStore(Store):
     def create(self, report: Report) -> bool:
         """Store an open report; False when the reporter already has an open report on the target."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.save(
                 OpenReportItem(report.target_key, report.reporter_id, report_id=report.id, version=1),
                 condition=OpenReportItem.reporter_id.does_not_exist(),
+                label="reservation",
             )
             tx.save(
                 ReportItem(
@@ -75,11 +76,13 @@ class ReportStore(Store):
                     version=1,
                 ),
                 condition=ReportItem.report_id.does_not_exist(),
+                label="report",
             )
 
-        return self._transact(write) is None
+        return self.transact(write) is None
 
     def get(self, report_id: str) -> Report | None:
+        """A report by id (consistent read)."""
         try:
             return _report(ReportItem.get(report_id, consistent_read=True))
         except DoesNotExist:
@@ -92,10 +95,10 @@ class ReportStore(Store):
     def resolve(self, report: Report, resolution: Resolution) -> Report | None:
         """Mark an open report resolved and free its reservation; None if it was no longer open."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.update(
                 ReportItem(report.id),
-                actions=[
+                [
                     ReportItem.status.set("resolved"),
                     ReportItem.action.set(resolution.action),
                     ReportItem.resolved_by.set(resolution.resolved_by),
@@ -106,15 +109,15 @@ class ReportStore(Store):
                     ReportItem.version.add(1),
                 ],
                 condition=ReportItem.status == "open",
-                add_version_condition=False,
+                label="open",
             )
             tx.delete(
                 OpenReportItem(report.target_key, report.reporter_id),
                 condition=OpenReportItem.report_id == report.id,
-                add_version_condition=False,
+                label="reservation",
             )
 
-        if self._transact(write) is not None:
+        if self.transact(write) is not None:
             return None
         # The write set every field that changes, under status == "open": no need to read it back.
         return dataclasses.replace(
@@ -130,10 +133,10 @@ class ReportStore(Store):
     def reopen(self, report: Report, resolution: Resolution) -> None:
         """Undo :meth:`resolve` when its action failed (only if nobody changed the report since)."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.update(
                 ReportItem(report.id),
-                actions=[
+                [
                     ReportItem.status.set("open"),
                     ReportItem.action.remove(),
                     ReportItem.note.remove(),
@@ -144,26 +147,23 @@ class ReportStore(Store):
                     ReportItem.version.add(1),
                 ],
                 condition=(ReportItem.status == "resolved") & (ReportItem.resolved_at == resolution.resolved_at),
-                add_version_condition=False,
+                label="resolved",
             )
             tx.save(
                 OpenReportItem(report.target_key, report.reporter_id, report_id=report.id, version=1),
                 condition=OpenReportItem.reporter_id.does_not_exist(),
+                label="reservation",
             )
 
-        self._transact(write)
+        self.transact(write)
 
-    def by_status(self, status: str, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
+    def by_status(self, status: str, limit: int, cursor: str | None) -> Slice[Report]:
         """Every report in ``status``, oldest first."""
-        start = self._start(cursor, ("report_id", "status", "created_at"), status=status)
-        results = ReportItem.by_status.query(status, limit=limit, page_size=limit, last_evaluated_key=start)
-        return self._page(results, _report)
+        return self.page(f"reports:{status}", ReportItem.by_status.query, _report, cursor, limit, hash_key=status)
 
-    def by_community(
-        self, community_id: str, status: str, limit: int, cursor: str | None
-    ) -> tuple[list[Report], str | None]:
+    def by_community(self, community_id: str, status: str, limit: int, cursor: str | None) -> Slice[Report]:
         """A community's reports in ``status``, oldest first."""
         key = _community_key(community_id, status)
-        start = self._start(cursor, ("report_id", "community_status", "created_at"), community_status=key)
-        results = ReportItem.by_community_status.query(key, limit=limit, page_size=limit, last_evaluated_key=start)
-        return self._page(results, _report)
+        return self.page(
+            f"reports:community:{key}", ReportItem.by_community_status.query, _report, cursor, limit, hash_key=key
+        )

@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import Store, is_condition_failure
-from chalicelib.adapters.tables import BudgetItem, CampaignItem, LedgerItem, PlacementClickItem
+from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure
+from chalicelib.adapters.dynamodb.tables import BudgetItem, CampaignItem, LedgerItem, PlacementClickItem
+from chalicelib.pagination import Slice
 from chalicelib.placements.models import Budget, Campaign, Keyword, Target
 from chalicelib.placements.tokens import Impression
 
@@ -63,6 +63,7 @@ class CampaignStore(Store):
     """Campaigns per company; budgets per campaign and day; one click record per impression token."""
 
     def create(self, campaign: Campaign) -> None:
+        """Store a new campaign."""
         self._item(campaign).save(condition=CampaignItem.campaign_id.does_not_exist())
 
     def _item(self, c: Campaign) -> CampaignItem:
@@ -85,6 +86,7 @@ class CampaignStore(Store):
         )
 
     def get(self, company_id: str, campaign_id: str) -> Campaign | None:
+        """A company's campaign (consistent read)."""
         try:
             return _campaign(CampaignItem.get(company_id, campaign_id, consistent_read=True))
         except DoesNotExist:
@@ -95,13 +97,17 @@ class CampaignStore(Store):
         keys = list(dict.fromkeys(keys))
         return {item.campaign_id: _campaign(item) for item in CampaignItem.batch_get(keys)} if keys else {}
 
-    def by_company(self, company_id: str, limit: int, cursor: str | None) -> tuple[list[Campaign], str | None]:
+    def by_company(self, company_id: str, limit: int, cursor: str | None) -> Slice[Campaign]:
         """A company's campaigns, newest first."""
-        start = self._start(cursor, ("company_id", "campaign_id"), company_id=company_id)
-        results = CampaignItem.query(
-            company_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        return self.page(
+            f"campaigns:{company_id}",
+            CampaignItem.query,
+            _campaign,
+            cursor,
+            limit,
+            hash_key=company_id,
+            scan_index_forward=False,
         )
-        return self._page(results, _campaign)
 
     def replace(self, campaign: Campaign, read_version: int) -> None:
         """Write the edited campaign if nobody changed it since ``read_version`` (else Conflict)."""
@@ -166,8 +172,12 @@ class CampaignStore(Store):
         """Charge a click: ``charged``, ``replay`` (token already clicked) or ``budget_exhausted``."""
         price = impression.price
 
-        def write(tx: TransactWrite) -> None:
-            tx.save(self._click(impression, True, "charged", now), condition=PlacementClickItem.nonce.does_not_exist())
+        def write(tx: Transaction) -> None:
+            tx.save(
+                self._click(impression, True, "charged", now),
+                condition=PlacementClickItem.nonce.does_not_exist(),
+                label="click",
+            )
             tx.save(
                 LedgerItem(
                     campaign.id,
@@ -179,30 +189,27 @@ class CampaignStore(Store):
                     version=1,
                 ),
                 condition=LedgerItem.entry_id.does_not_exist(),
+                label="ledger",
             )
             tx.update(
                 BudgetItem(campaign.id, day),
-                actions=[
-                    BudgetItem.remaining.add(-price),
-                    BudgetItem.version.add(1),
-                ],
+                [BudgetItem.remaining.add(-price), BudgetItem.version.add(1)],
                 condition=BudgetItem.remaining >= price,
-                add_version_condition=False,
+                label="budget",
             )
             self.counters.add(tx, counter(campaign.id, "clicks"), 1)
             self.counters.add(tx, counter(campaign.id, "clicks", day, impression.keyword), 1)
             self.counters.add(tx, counter(campaign.id, "spend", day, impression.keyword), price)
 
-        # PynamoDB sends puts before updates: [click, ledger, budget, counters...].
-        reasons = self._transact(write, attempts=CLICK_ATTEMPTS)
-        if reasons is not None and reasons[0] != "ConditionalCheckFailed" and reasons[2] == "ConditionalCheckFailed":
+        failed = self.transact(write, attempts=CLICK_ATTEMPTS)
+        if failed == "budget":
             # No budget item yet (the day's first click) fails like an exhausted budget: open the
             # day and try once more. Opening it before every click cost a failed write each time.
             self._open_day(campaign, day)
-            reasons = self._transact(write, attempts=CLICK_ATTEMPTS)
-        if reasons is None:
+            failed = self.transact(write, attempts=CLICK_ATTEMPTS)
+        if failed is None:
             return "charged"
-        if reasons[0] == "ConditionalCheckFailed":
+        if failed in ("click", "ledger"):
             return "replay"
         return "budget_exhausted" if self.record(impression, "budget_exhausted", now) else "replay"
 
@@ -217,12 +224,12 @@ class CampaignStore(Store):
         if not shown:
             return
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             for campaign_id, day, keyword in shown:
                 self.counters.add(tx, counter(campaign_id, "impressions"), 1)
                 self.counters.add(tx, counter(campaign_id, "impressions", day, keyword), 1)
 
-        self._transact(write)
+        self.transact(write)
 
     def history(self, campaign_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
         """All-time (impressions, clicks) per campaign, the auction's CTR evidence."""

@@ -14,11 +14,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb import Counters, Store, is_condition_failure, set_or_remove
-from chalicelib.adapters.tables import CommentItem, PostItem
+from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure, set_or_remove
+from chalicelib.adapters.dynamodb.member_store import Stat
+from chalicelib.adapters.dynamodb.tables import CommentItem, PostItem
+from chalicelib.pagination import Slice
 from chalicelib.posts.models import Comment, Post
 
 DIARY_INDEXES = {
@@ -92,7 +93,7 @@ class PostStore(Store):
 
         diary = _diary_keys(post)
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.save(
                 PostItem(
                     post.id,
@@ -116,38 +117,47 @@ class PostStore(Store):
                     diary_members=diary["diary_members"],
                 ),
                 condition=PostItem.post_id.does_not_exist(),
+                label="post",
             )
-            self.counters.add(tx, Counters.POSTS, 1)
+            self.counters.add(tx, Stat.POSTS, 1)
             if post.kind == "inquiry" and post.company_id and post.status:
                 self.counters.add(tx, inquiry_counter(post.company_id, post.status), 1)
 
-        if self._transact(write) is not None:
-            raise RuntimeError("post id collision")
+        failed = self.transact(write)
+        if failed is not None:
+            raise RuntimeError(f"post creation failed on its {failed} condition")
 
     def get(self, post_id: str) -> Post | None:
+        """A post by id (consistent read)."""
         try:
             return _post(PostItem.get(post_id, consistent_read=True))
         except DoesNotExist:
             return None
 
-    def list_community(self, community_id: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
+    def list_community(self, community_id: str, limit: int, cursor: str | None) -> Slice[Post]:
         """A community's posts, newest first."""
-        start = self._start(cursor, ("post_id", "community_id", "created_at"), community_id=community_id)
-        results = PostItem.by_community.query(
-            community_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        return self.page(
+            f"posts:community:{community_id}",
+            PostItem.by_community.query,
+            _post,
+            cursor,
+            limit,
+            hash_key=community_id,
+            scan_index_forward=False,
         )
-        return self._page(results, _post)
 
-    def list_diary(
-        self, author_id: str, audience: str, limit: int, cursor: str | None
-    ) -> tuple[list[Post], str | None]:
+    def list_diary(self, author_id: str, audience: str, limit: int, cursor: str | None) -> Slice[Post]:
         """An author's diary entries that ``audience`` (all, friends, members) may read, newest first."""
         key, index = DIARY_INDEXES[audience]
-        start = self._start(cursor, ("post_id", key, "created_at"), **{key: author_id})
-        results = index.query(
-            author_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        return self.page(
+            f"posts:{key}:{author_id}",
+            index.query,
+            _post,
+            cursor,
+            limit,
+            hash_key=author_id,
+            scan_index_forward=False,
         )
-        return self._page(results, _post)
 
     def update(self, post: Post, changes: dict[str, Any], now: datetime) -> Post:
         """Apply ``changes`` (title, body, visibility) if nobody changed the post since it was read."""
@@ -172,16 +182,16 @@ class PostStore(Store):
     def delete(self, post: Post) -> bool:
         """Delete a post as read (same status), uncounting it; False if it changed or is gone."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             condition = PostItem.post_id.exists()
             if post.status is not None:
                 condition &= PostItem.status == post.status
-            tx.delete(PostItem(post.id), condition=condition, add_version_condition=False)
-            self.counters.add(tx, Counters.POSTS, -1)
+            tx.delete(PostItem(post.id), condition=condition, label="post")
+            self.counters.add(tx, Stat.POSTS, -1)
             if post.kind == "inquiry" and post.company_id and post.status:
                 self.counters.add(tx, inquiry_counter(post.company_id, post.status), -1)
 
-        if self._transact(write) is not None:
+        if self.transact(write) is not None:
             return False
         self._delete_comments(post.id)
         return True
@@ -199,7 +209,7 @@ class PostStore(Store):
         False when the post is gone or (with ``answers``) no longer open: re-read and decide again.
         """
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.save(
                 CommentItem(
                     comment.post_id,
@@ -212,6 +222,7 @@ class PostStore(Store):
                     version=1,
                 ),
                 condition=CommentItem.comment_id.does_not_exist(),
+                label="comment",
             )
             actions: list[Action] = [PostItem.comment_count.add(1), PostItem.version.add(1)]
             condition = PostItem.post_id.exists()
@@ -227,39 +238,36 @@ class PostStore(Store):
                 condition &= PostItem.status == "open"
                 self.counters.add(tx, inquiry_counter(post.company_id, "open"), -1)
                 self.counters.add(tx, inquiry_counter(post.company_id, "answered"), 1)
-            tx.update(PostItem(post.id), actions=actions, condition=condition, add_version_condition=False)
+            tx.update(PostItem(post.id), actions, condition=condition, label="post")
 
-        return self._transact(write) is None
+        return self.transact(write) is None
 
     def delete_comment(self, comment: Comment) -> bool:
         """Delete a comment and uncount it in one transaction; False if it or its post is gone."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.delete(
-                CommentItem(comment.post_id, comment.id),
-                condition=CommentItem.comment_id.exists(),
-                add_version_condition=False,
+                CommentItem(comment.post_id, comment.id), condition=CommentItem.comment_id.exists(), label="comment"
             )
             tx.update(
                 PostItem(comment.post_id),
-                actions=[PostItem.comment_count.add(-1), PostItem.version.add(1)],
+                [PostItem.comment_count.add(-1), PostItem.version.add(1)],
                 condition=PostItem.post_id.exists(),
-                add_version_condition=False,
+                label="post",
             )
 
-        return self._transact(write) is None
+        return self.transact(write) is None
 
     def get_comment(self, post_id: str, comment_id: str) -> Comment | None:
+        """A comment of a post (consistent read)."""
         try:
             return _comment(CommentItem.get(post_id, comment_id, consistent_read=True))
         except DoesNotExist:
             return None
 
-    def list_comments(self, post_id: str, limit: int, cursor: str | None) -> tuple[list[Comment], str | None]:
+    def list_comments(self, post_id: str, limit: int, cursor: str | None) -> Slice[Comment]:
         """A post's comments, oldest first."""
-        start = self._start(cursor, ("post_id", "comment_id"), post_id=post_id)
-        results = CommentItem.query(post_id, limit=limit, page_size=limit, last_evaluated_key=start)
-        return self._page(results, _comment)
+        return self.page(f"comments:{post_id}", CommentItem.query, _comment, cursor, limit, hash_key=post_id)
 
     def resolve(self, post: Post, comment_id: str) -> bool:
         """Mark an inquiry resolved by ``comment_id`` if its status is still as read."""
@@ -267,31 +275,30 @@ class PostStore(Store):
             return False
         company_id, status = post.company_id, post.status
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.update(
                 PostItem(post.id),
-                actions=[
+                [
                     PostItem.status.set("resolved"),
                     PostItem.inbox_key.set(_inbox_key(company_id, "resolved")),
                     PostItem.accepted_comment_id.set(comment_id),
                     PostItem.version.add(1),
                 ],
                 condition=PostItem.post_id.exists() & (PostItem.status == status),
-                add_version_condition=False,
+                label="post",
             )
             self.counters.add(tx, inquiry_counter(company_id, status), -1)
             self.counters.add(tx, inquiry_counter(company_id, "resolved"), 1)
 
-        return self._transact(write) is None
+        return self.transact(write) is None
 
-    def inquiries(self, company_id: str, status: str, limit: int, cursor: str | None) -> tuple[list[Post], str | None]:
+    def inquiries(self, company_id: str, status: str, limit: int, cursor: str | None) -> Slice[Post]:
         """A company's inquiries in ``status``, oldest first."""
         key = _inbox_key(company_id, status)
-        start = self._start(cursor, ("post_id", "inbox_key", "created_at"), inbox_key=key)
-        results = PostItem.inquiries_by_status.query(key, limit=limit, page_size=limit, last_evaluated_key=start)
-        return self._page(results, _post)
+        return self.page(f"inbox:{key}", PostItem.inquiries_by_status.query, _post, cursor, limit, hash_key=key)
 
     def inquiry_counts(self, company_id: str) -> dict[str, int]:
+        """How many of the company's inquiries are open, answered and resolved."""
         names = {s: inquiry_counter(company_id, s) for s in ("open", "answered", "resolved")}
         totals = self.counters.read(names.values())
         return {s: totals[n] for s, n in names.items()}

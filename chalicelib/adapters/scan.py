@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from boto3.dynamodb.types import TypeDeserializer
+
 from chalicelib.config import Settings
-from chalicelib.search.documents import deserialise
+
+_deserializer = TypeDeserializer()
+
+
+def deserialise(image: Mapping[str, Any]) -> dict[str, Any]:
+    """A raw DynamoDB image (``{"S": ...}``) as plain Python values."""
+    return {name: _deserializer.deserialize(value) for name, value in image.items()}
 
 
 class TableScan:

@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamodb import Counters, Store, is_condition_failure
-from chalicelib.adapters.tables import CommunityItem, CommunityMemberItem
+from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure
+from chalicelib.adapters.dynamodb.member_store import Stat
+from chalicelib.adapters.dynamodb.tables import CommunityItem, CommunityMemberItem
 from chalicelib.communities.models import Community, Membership
+from chalicelib.pagination import Slice
 
 LISTING = "all"
 
@@ -64,7 +65,7 @@ class CommunityStore(Store):
     def create(self, community: Community, owner: Membership) -> None:
         """Store a community with its owner as first member, and count it."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.save(
                 CommunityItem(
                     community.id,
@@ -81,40 +82,43 @@ class CommunityStore(Store):
                     version=1,
                 ),
                 condition=CommunityItem.community_id.does_not_exist(),
+                label="community",
             )
-            tx.save(_membership_item(owner), condition=CommunityMemberItem.member_id.does_not_exist())
-            self.counters.add(tx, Counters.COMMUNITIES, 1)
+            tx.save(_membership_item(owner), condition=CommunityMemberItem.member_id.does_not_exist(), label="owner")
+            self.counters.add(tx, Stat.COMMUNITIES, 1)
 
-        reasons = self._transact(write)
-        if reasons is not None:
-            raise RuntimeError(f"community id collision: {reasons}")
+        failed = self.transact(write)
+        if failed is not None:
+            raise RuntimeError(f"community creation failed on its {failed} condition")
 
     def get(self, community_id: str) -> Community | None:
+        """A community by id (consistent read)."""
         try:
             return _community(CommunityItem.get(community_id, consistent_read=True))
         except DoesNotExist:
             return None
 
-    def browse(
-        self, category: str | None, sort: str, limit: int, cursor: str | None
-    ) -> tuple[list[Community], str | None]:
+    def browse(self, category: str | None, sort: str, limit: int, cursor: str | None) -> Slice[Community]:
         """Communities, biggest or newest first, in one category or all."""
-        range_key = "member_count" if sort == "members" else "created_at"
         index: Any
         if category:
             index = CommunityItem.by_category_members if sort == "members" else CommunityItem.by_category_new
-            partition = {"category": category}
+            partition = category
         else:
             index = CommunityItem.by_members if sort == "members" else CommunityItem.by_new
-            partition = {"listing": LISTING}
-        ((hash_name, hash_value),) = partition.items()
-        start = self._start(cursor, ("community_id", hash_name, range_key), **partition)
-        results = index.query(
-            hash_value, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+            partition = LISTING
+        return self.page(
+            f"communities:{sort}:{partition}",
+            index.query,
+            _community,
+            cursor,
+            limit,
+            hash_key=partition,
+            scan_index_forward=False,
         )
-        return self._page(results, _community)
 
     def membership(self, community_id: str, member_id: str) -> Membership | None:
+        """The member's place in the community, or None."""
         try:
             return _membership(CommunityMemberItem.get(community_id, member_id, consistent_read=True))
         except DoesNotExist:
@@ -128,39 +132,45 @@ class CommunityStore(Store):
     def join(self, membership: Membership) -> bool:
         """Add a member and count them; False if already a member (or the community is gone)."""
 
-        def write(tx: TransactWrite) -> None:
-            tx.save(_membership_item(membership), condition=CommunityMemberItem.member_id.does_not_exist())
+        def write(tx: Transaction) -> None:
+            tx.save(_membership_item(membership), condition=CommunityMemberItem.member_id.does_not_exist(), label="new")
             tx.update(
                 CommunityItem(membership.community_id),
-                actions=[CommunityItem.member_count.add(1), CommunityItem.version.add(1)],
+                [CommunityItem.member_count.add(1), CommunityItem.version.add(1)],
                 condition=CommunityItem.community_id.exists(),
-                add_version_condition=False,
+                label="community",
             )
 
-        return self._transact(write) is None
+        return self.transact(write) is None
 
     def leave(self, community_id: str, member_id: str) -> bool:
         """Remove a non-owner member and uncount them; False if they were not a member."""
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Transaction) -> None:
             tx.delete(
                 CommunityMemberItem(community_id, member_id),
                 condition=CommunityMemberItem.member_id.exists() & (CommunityMemberItem.role != "owner"),
-                add_version_condition=False,
+                label="member",
             )
             tx.update(
                 CommunityItem(community_id),
-                actions=[CommunityItem.member_count.add(-1), CommunityItem.version.add(1)],
+                [CommunityItem.member_count.add(-1), CommunityItem.version.add(1)],
                 condition=CommunityItem.community_id.exists(),
-                add_version_condition=False,
+                label="community",
             )
 
-        return self._transact(write) is None
+        return self.transact(write) is None
 
-    def members(self, community_id: str, limit: int, cursor: str | None) -> tuple[list[Membership], str | None]:
-        start = self._start(cursor, ("community_id", "member_id"), community_id=community_id)
-        results = CommunityMemberItem.query(community_id, limit=limit, page_size=limit, last_evaluated_key=start)
-        return self._page(results, _membership)
+    def members(self, community_id: str, limit: int, cursor: str | None) -> Slice[Membership]:
+        """A community's members, in id order."""
+        return self.page(
+            f"community-members:{community_id}",
+            CommunityMemberItem.query,
+            _membership,
+            cursor,
+            limit,
+            hash_key=community_id,
+        )
 
     def set_role(self, community_id: str, member_id: str, role: str) -> Membership | None:
         """Make a member moderator or plain member (never touches the owner); None if not a member."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.adapters.dynamodb import Store
-from chalicelib.adapters.tables import CompanyItem, StaffItem
+from chalicelib.adapters.dynamodb.base import Store
+from chalicelib.adapters.dynamodb.tables import CompanyItem, StaffItem
 from chalicelib.companies.models import Company, Staff
 
 
@@ -27,11 +27,13 @@ class CompanyStore(Store):
     """Companies and who works for them (looked up per request, never trusted from a token)."""
 
     def create(self, company: Company) -> None:
+        """Store a new company."""
         CompanyItem(
             company.id, name=company.name, website=company.website, created_at=company.created_at, version=1
         ).save(condition=CompanyItem.company_id.does_not_exist())
 
     def get(self, company_id: str) -> Company | None:
+        """A company by id (consistent read)."""
         try:
             return _company(CompanyItem.get(company_id, consistent_read=True))
         except DoesNotExist:
@@ -69,4 +71,5 @@ class CompanyStore(Store):
         return _staff(item)
 
     def remove_staff(self, company_id: str, member_id: str) -> None:
+        """Remove a member from the staff (nothing when they are not on it)."""
         StaffItem(company_id, member_id).delete(add_version_condition=False)

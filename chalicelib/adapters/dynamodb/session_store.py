@@ -1,0 +1,63 @@
+"""DynamoDB store of server-side sessions: logout, withdrawal and bans delete them, and tokens stop at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamodb.base import TRANSACTION_ATTEMPTS, Store, random_backoff
+from chalicelib.adapters.dynamodb.member_store import member_of
+from chalicelib.adapters.dynamodb.tables import MemberItem, SessionItem
+from chalicelib.kernel import Member
+
+
+class SessionStore(Store):
+    """Sessions, keyed by a 128-bit random id; a token works only while its session item exists."""
+
+    def create(self, session_id: str, member_id: str, expires_at: datetime) -> None:
+        """Store a new session."""
+        SessionItem(session_id, member_id=member_id, expires_at=expires_at, ttl=expires_at, version=1).save(
+            condition=SessionItem.session_id.does_not_exist()
+        )
+
+    def live_member(self, session_id: str, member_id: str, now: datetime) -> Member | None:
+        """The member behind a live session, read with the session in one consistent BatchGetItem.
+
+        None when the session is missing, expired or another member's, or the member is gone.
+        Every authenticated request comes through here, so it costs one round trip, not two.
+        """
+        sessions, members = SessionItem.Meta.table_name, MemberItem.Meta.table_name
+        wanted: dict[str, Any] = {
+            sessions: {"Keys": [{"session_id": {"S": session_id}}], "ConsistentRead": True},
+            members: {"Keys": [{"member_id": {"S": member_id}}], "ConsistentRead": True},
+        }
+        found: dict[str, list[dict[str, Any]]] = {sessions: [], members: []}
+        connection = SessionItem._get_connection().connection
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            response = connection.dispatch("BatchGetItem", {"RequestItems": wanted})
+            for table, items in response.get("Responses", {}).items():
+                found[table] += items
+            wanted = response.get("UnprocessedKeys") or {}
+            if not wanted:
+                break
+            random_backoff(attempt)
+        else:
+            raise RuntimeError("DynamoDB left session keys unprocessed; try again")
+        if not found[sessions] or not found[members]:
+            return None
+        session = SessionItem.from_raw_data(found[sessions][0])
+        if session.member_id != member_id or session.expires_at <= now:
+            return None
+        return member_of(MemberItem.from_raw_data(found[members][0]))
+
+    def delete(self, session_id: str) -> None:
+        """End one session."""
+        SessionItem(session_id).delete(add_version_condition=False)
+
+    def delete_all(self, member_id: str) -> int:
+        """End every session of a member; returns how many."""
+        ids = [s.session_id for s in SessionItem.by_member.query(member_id)]
+        with SessionItem.batch_write() as batch:
+            for sid in ids:
+                batch.delete(SessionItem(sid))
+        return len(ids)

@@ -1,0 +1,80 @@
+"""What the membership use cases need from the outside world (implemented in ``chalicelib.adapters``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.invites.models import Invite
+from chalicelib.kernel import Member, MemberDirectory
+from chalicelib.members.models import SiteTotals
+
+
+class MemberStore(MemberDirectory, Protocol):
+    """Members and their handles."""
+
+    def create(self, member: Member) -> None:
+        """Create a member without an invite; Conflict ``handle_taken``."""
+        ...
+
+    def signup(self, member: Member, invite: Invite, now: datetime) -> None:
+        """Create a member, use up the invite and befriend the inviter, all or nothing."""
+        ...
+
+    def update_profile(self, member: Member, changes: dict[str, Any]) -> Member:
+        """Apply changes if the member is unchanged since read; Conflict ``edit_conflict``."""
+        ...
+
+    def end_membership(self, member_id: str, status: str) -> bool:
+        """Withdraw or ban an active member; False if not active."""
+        ...
+
+    def totals(self) -> SiteTotals: ...
+
+
+class SessionStore(Protocol):
+    """Server-side sessions behind the bearer tokens."""
+
+    def create(self, session_id: str, member_id: str, expires_at: datetime) -> None: ...
+
+    def live_member(self, session_id: str, member_id: str, now: datetime) -> Member | None:
+        """The member behind a live session of theirs, or None."""
+        ...
+
+    def delete(self, session_id: str) -> None: ...
+
+    def delete_all(self, member_id: str) -> int: ...
+
+
+class InviteLookup(Protocol):
+    """Reading the invite a signup presents."""
+
+    def get(self, code: str) -> Invite | None: ...
+
+
+class LoginAttempts(Protocol):
+    """Failed logins per handle in a window."""
+
+    def blocked_for(self, handle: str, now: datetime) -> tuple[int, bool]:
+        """Seconds until the handle may try again (0: not blocked), and whether failures are on record."""
+        ...
+
+    def record_failure(self, handle: str, now: datetime) -> None: ...
+
+    def clear(self, handle: str) -> None: ...
+
+
+class FriendLinks(Protocol):
+    """What ending a membership does to friend links."""
+
+    def unlink_all(self, member_id: str) -> None: ...
+
+
+class Tokens(Protocol):
+    """Signing and checking bearer tokens."""
+
+    def issue(self, member_id: str, session_id: str, now: datetime | None = None) -> tuple[str, datetime]: ...
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The claims of a valid token, or Unauthenticated."""
+        ...
