@@ -7,7 +7,7 @@ its first segment, except where a path nests inside another domain's:
     /auth/*, /me, /members/{handle}, /stats         members        chalicelib/members/routes.py
     /invites                                        invites        chalicelib/invites/routes.py
     /friends                                        friends        chalicelib/friends/routes.py
-    /communities (+ membership, members, moderators) communities   chalicelib/communities/routes.py
+    /communities, their members and moderators      communities    chalicelib/communities/routes.py
     /communities/{id}/posts                         posts          chalicelib/posts/routes.py
     /posts, /diary, /members/{handle}/diary         posts          (diary entries are posts)
     /companies, /me/companies                       companies      chalicelib/companies/routes.py

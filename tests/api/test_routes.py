@@ -122,3 +122,24 @@ def test_bad_query_parameters_get_400(api, new_member):
     for query in ("limit=0", "limit=101", "limit=abc", "cursor=forged.cursor"):
         res = api.call("GET", f"/invites?{query}", token=m.token)
         assert res.status_code == 400, (query, res.body)
+
+
+def _owners_table() -> list[tuple[str, str]]:
+    """(path prefix, blueprint) rows of the table in app.py's docstring, params written as {}."""
+    rows = []
+    for line in (_app.__doc__ or "").splitlines():
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) >= 2 and cells[0].startswith("/"):
+            for path in re.findall(r"/[\w/{}*.]*", cells[0].split("(")[0]):
+                rows.append((re.sub(r"{\w*}", "{}", path.removesuffix("/*")), cells[1]))
+    return rows
+
+
+def test_app_py_says_which_blueprint_owns_every_route():
+    table = _owners_table()
+    for r in ROUTES:
+        path = re.sub(r"{\w+}", "{}", r.path)
+        matches = [(p, bp) for p, bp in table if path == p or path.startswith(p + "/")]
+        assert matches, f"app.py does not say who owns {r.path}"
+        _, owner = max(matches, key=lambda m: len(m[0]))
+        assert owner == r.tag, f"{r.method} {r.path}: app.py says {owner}, the route is in {r.tag}"
