@@ -31,6 +31,7 @@ from typing import Any
 from chalice.app import Chalice
 
 from chalicelib import http
+from chalicelib.bootstrap import services
 from chalicelib.communities.routes import bp as communities
 from chalicelib.companies.routes import bp as companies
 from chalicelib.friends.routes import bp as friends
@@ -43,16 +44,9 @@ from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
 from chalicelib.search.routes import bp as search
 
-
-def _services() -> Any:
-    # The composition root is imported on the first request, not here: a cold start that only
-    # answers /health never pays for the adapters.
-    from chalicelib.bootstrap import services
-
-    return services()
-
-
-http.provide(_services)
+# The services are built on the first request that needs them (bootstrap.services is lazy); the
+# HTTP layer gets the function, so no domain module ever imports the composition root.
+http.provide(services)
 
 app = Chalice(app_name="kizuna")
 app.register_middleware(log_requests, "http")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalicelib import errors
 from chalicelib.friends.models import FriendOut
 from chalicelib.friends.ports import FriendStore
-from chalicelib.kernel import WITHDRAWN_NAME, Caller, Clock, Member, MemberDirectory, active_member, utcnow
+from chalicelib.kernel import Caller, Clock, Member, MemberDirectory, active_member, member_refs, utcnow
 from chalicelib.pagination import Page
 
 
@@ -44,11 +44,8 @@ class FriendService:
     def list(self, caller: Caller, state: str | None, limit: int, cursor: str | None) -> Page[FriendOut]:
         """The caller's links with the other member's current display name."""
         found = self.friends.list(caller.member_id, state, limit, cursor)
-        names = self.members.get_many(f.other_id for f in found.items)
+        refs = member_refs(self.members, (f.other_id for f in found.items))
         return Page[FriendOut](
-            items=[
-                FriendOut.of(f, names[f.other_id].display_name if f.other_id in names else WITHDRAWN_NAME)
-                for f in found.items
-            ],
+            items=[FriendOut.of(f, refs[f.other_id].display_name) for f in found.items],
             next_cursor=found.next_cursor,
         )
