@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
@@ -21,7 +22,7 @@ from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
-from chalicelib.kernel import Caller
+from chalicelib.kernel import ID_PATTERN, Caller
 from chalicelib.pagination import PageOf
 
 S = TypeVar("S")
@@ -67,7 +68,64 @@ class RouteSpec:
 ROUTES: list[RouteSpec] = []
 
 
+@dataclass(frozen=True)
+class PathParam:
+    """What a path parameter can be; any other value names nothing, so it is answered as a miss."""
+
+    pattern: str
+    max_length: int
+    missing: str
+    code: str = "not_found"
+
+    def check(self, value: str) -> None:
+        """NotFound, with the service's own message for a miss, unless ``value`` has this shape."""
+        # The length first: the pattern of a token has no upper bound of its own. fullmatch, because
+        # re's $ also matches before a trailing newline ("id%0A" would pass re.match).
+        if len(value) > self.max_length or not re.fullmatch(self.pattern, value):
+            raise errors.NotFound(self.missing, code=self.code)
+
+
+# Every path parameter of every route, by name, checked before any store sees it: over DynamoDB's
+# key size (2,048 bytes, 1,024 for a sort key) a value used to surface as a raw 500. A value
+# outside its pattern is a 404 with the code and message of the service's own miss, never a 400:
+# nothing by that name can exist, the patterns are public (the OpenAPI document), and no route
+# creates what its path names, so there is no value to correct (which is when a 400 would help).
+#
+# Handles: signups take 3-20 characters (members.models.HANDLE_PATTERN); a lookup takes up to 64 of
+# the same alphabet, so a handle made under a looser rule stays reachable.
+_HANDLE_LOOKUP = r"^[A-Za-z0-9_]{1,64}$"
+PATH_PARAMS: dict[str, PathParam] = {
+    "community_id": PathParam(ID_PATTERN, 64, "No such community."),
+    "post_id": PathParam(ID_PATTERN, 64, "No such post."),
+    "company_id": PathParam(ID_PATTERN, 64, "No such company."),
+    "campaign_id": PathParam(ID_PATTERN, 64, "No such campaign."),
+    "report_id": PathParam(ID_PATTERN, 64, "No such report."),
+    "handle": PathParam(_HANDLE_LOOKUP, 64, "No such member."),
+    # secret_token(16): 22 URL-safe characters; the id pattern leaves room for longer codes.
+    "code": PathParam(ID_PATTERN, 64, "No such invite."),
+    # signing.Signer: base64url(payload).base64url(signature). The longest impression token is 635
+    # characters (50 keyword characters that JSON escapes as \u00XX, the longest ids and price).
+    "token": PathParam(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$", 1024, "No such placement.", "placement_not_found"),
+}
+
+
+def path_params(path: str) -> list[str]:
+    """The names of the ``{parameters}`` of a route path, in order."""
+    return re.findall(r"{(\w+)}", path)
+
+
+def check_path(uri_params: dict[str, Any]) -> None:
+    """NotFound for the first path parameter that cannot name anything."""
+    for name, value in uri_params.items():
+        PATH_PARAMS[name].check(str(value))
+
+
 JSON_TYPE = "application/json; charset=utf-8"
+
+
+#: On every API response: members' data is never stored by a browser or proxy cache, and a browser
+#: never sniffs a JSON body into something it would render.
+SECURITY_HEADERS: dict[str, str | list[str]] = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def json_response(body: Any, status: int, headers: dict[str, str | list[str]] | None = None) -> Response:
@@ -75,7 +133,7 @@ def json_response(body: Any, status: int, headers: dict[str, str | list[str]] | 
     return Response(
         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         status_code=status,
-        headers={"Content-Type": JSON_TYPE, **(headers or {})},
+        headers={"Content-Type": JSON_TYPE, **SECURITY_HEADERS, **(headers or {})},
     )
 
 
@@ -195,6 +253,10 @@ class Api:
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register ``fn(caller=, body=, query=, **uri_params)``; it returns a model, a dict or None."""
         spec = RouteSpec(method, self.prefix + path, summary, self.tag, status, public, body, query, response, errors_)
+        unknown = [p for p in path_params(spec.path) if p not in PATH_PARAMS]
+        if unknown:
+            # At import, so a new route cannot reach a store with a parameter nobody bounded.
+            raise ValueError(f"{method} {spec.path}: add {unknown} to chalicelib.http.PATH_PARAMS")
         ROUTES.append(spec)
 
         def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,6 +271,9 @@ class Api:
                         kwargs["body"] = parse_body(request, body)
                     if query is not None:
                         kwargs["query"] = parse_query(request, query)
+                    # After the token (401 first) and the body and query (a bad body is a 400 whether
+                    # the id exists or not, as before), before the view: no store sees a bad id.
+                    check_path(uri_params)
                     result = fn(**kwargs)
                 except errors.DomainError as exc:
                     return error_response(exc)
@@ -220,7 +285,7 @@ class Api:
                 if isinstance(result, Response):
                     return result
                 if status == 204:
-                    return Response(body="", status_code=204)
+                    return Response(body="", status_code=204, headers=dict(SECURITY_HEADERS))
                 return json_response(_dump(result), status)
 
             self.blueprint.route(path, methods=[method], content_types=ANY_CONTENT_TYPE)(view)

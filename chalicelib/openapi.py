@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.http import ROUTES, RouteSpec
+from chalicelib.http import PATH_PARAMS, ROUTES, RouteSpec, path_params
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -53,6 +52,14 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     ]
 
 
+def _path_parameter(name: str) -> dict[str, Any]:
+    # The shape the edge checks before the view (chalicelib.http.PATH_PARAMS), so a fuzzer knows
+    # that anything else is a 404 and spends its cases on the rest.
+    shape = PATH_PARAMS[name]
+    schema = {"type": "string", "minLength": 1, "maxLength": shape.max_length, "pattern": shape.pattern}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
 def document() -> dict[str, Any]:
     """The whole document; every route declared through ``chalicelib.http.Api`` is in it."""
     models = _models(ROUTES)
@@ -60,10 +67,7 @@ def document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for r in ROUTES:
         op: dict[str, Any] = {"summary": r.summary, "tags": [r.tag], "operationId": f"{r.method.lower()}_{r.path}"}
-        params = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-            for p in re.findall(r"{(\w+)}", r.path)
-        ]
+        params = [_path_parameter(p) for p in path_params(r.path)]
         if r.query is not None:
             params += _query_parameters(r.query)
         if params:
@@ -79,6 +83,8 @@ def document() -> dict[str, Any]:
             ok["content"] = {"application/json": {"schema": refs[(response, "validation")]}}
         responses: dict[str, Any] = {str(r.status): ok}
         statuses = set(r.errors) | ({400} if (r.body or r.query) else set()) | (set() if r.public else {401})
+        if path_params(r.path):
+            statuses.add(404)  # a path parameter out of its shape, at least
         for status in sorted(statuses):
             responses[str(status)] = {
                 "description": REASONS[status],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from chalicelib import errors
 from chalicelib.kernel import Caller, Clock, Member, active_member, new_id, secret_token, utcnow
 from chalicelib.members import credentials
 from chalicelib.members.models import (
+    HANDLE_PATTERN,
     LoginRequest,
     MemberPublic,
     MemberSelf,
@@ -69,6 +71,9 @@ class AuthService:
 
     def ensure_admin(self, handle: str, password: str, invite_quota: int) -> tuple[Member, bool]:
         """The admin ``handle``, created if missing (True when created); an existing member is promoted."""
+        if not re.fullmatch(HANDLE_PATTERN, handle):
+            # The same rule as a signup: every route that takes a handle must be able to reach it.
+            raise errors.InvalidInput("A handle is 3 to 20 letters, digits or underscores.", code="invalid_handle")
         existing = self.members.get_by_handle(handle)
         if existing is not None:
             if "admin" not in existing.roles:

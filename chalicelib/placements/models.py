@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from chalicelib import errors
 from chalicelib.kernel import Id, Schema, Strict
 
 MatchType = Literal["exact", "phrase", "broad"]
@@ -18,6 +19,12 @@ CampaignStatus = Literal["active", "paused"]
 MAX_CPC_YEN = 100_000
 MAX_DAILY_BUDGET_YEN = 100_000_000
 MAX_REPORT_DAYS = 31
+DEFAULT_REPORT_DAYS = 7
+# No campaign has data before 2000 or plans past 2100: a day outside is a typo (0001, 20266) and
+# gets a 400 that says so, not an empty report. The bounds also keep the default from (to minus
+# 6 days) away from date.min: to=0001-01-01 was a 500.
+FIRST_REPORT_DAY = dt.date(2000, 1, 1)
+LAST_REPORT_DAY = dt.date(2100, 12, 31)
 
 KeywordText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Headline = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
@@ -231,14 +238,37 @@ class ClickOut(Schema):
 class ReportQuery(Schema):
     model_config = ConfigDict(extra="ignore")
 
-    start: dt.date | None = Field(default=None, alias="from", description="First day (JST), default 6 days ago.")
-    end: dt.date | None = Field(default=None, alias="to", description="Last day (JST), default today.")
+    start: dt.date | None = Field(
+        default=None,
+        alias="from",
+        ge=FIRST_REPORT_DAY,
+        le=LAST_REPORT_DAY,
+        description=f"First day (JST, 2000-01-01 to 2100-12-31), default 6 days before to; "
+        f"from to to is at most {MAX_REPORT_DAYS} days, both included.",
+    )
+    end: dt.date | None = Field(
+        default=None,
+        alias="to",
+        ge=FIRST_REPORT_DAY,
+        le=LAST_REPORT_DAY,
+        description="Last day (JST, 2000-01-01 to 2100-12-31), default today.",
+    )
 
-    @model_validator(mode="after")
-    def _range(self) -> ReportQuery:
-        if self.start and self.end and (self.end < self.start or (self.end - self.start).days >= MAX_REPORT_DAYS):
-            raise ValueError(f"from must be on or before to, at most {MAX_REPORT_DAYS} days apart")
-        return self
+
+def report_window(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of a report: ``to`` defaults to today, ``from`` to 6 days before ``to``."""
+    end = end or today
+    start = start or end - dt.timedelta(days=DEFAULT_REPORT_DAYS - 1)
+    # Checked after the defaults, since today is the service's clock: "from" alone used to ask for
+    # any number of days (one row per day and keyword). Only a given "from" can be out of range.
+    if end < start:
+        problem = "from must be on or before to (today when to is not given)"
+    elif (end - start).days >= MAX_REPORT_DAYS:
+        problem = f"from must be at most {MAX_REPORT_DAYS - 1} days before to (today when to is not given)"
+    else:
+        return start, end
+    detail = {"path": "from", "message": problem, "type": "date_range"}
+    raise errors.InvalidInput("The query string is invalid.", details=[detail])
 
 
 class ReportRow(Schema):

@@ -32,6 +32,7 @@ from chalicelib.placements.models import (
     Target,
     TargetIn,
     TargetOut,
+    report_window,
 )
 from chalicelib.placements.ports import (
     CampaignStore,
@@ -175,9 +176,9 @@ class CampaignService:
         self, caller: Caller, company_id: str, campaign_id: str, start: date | None, end: date | None
     ) -> CampaignReport:
         """Impressions, clicks, CTR, spend and average CPC per day and keyword."""
+        # The window first: a bad one is a 400 whatever the caller may see, as a bad query string is.
+        start, end = report_window(start, end, date.fromisoformat(ad_day(self.clock())))
         campaign = self._campaign(caller, company_id, campaign_id)
-        end = end or date.fromisoformat(ad_day(self.clock()))
-        start = start or end - timedelta(days=6)
         days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
         labels = [keyword_label(k) for k in campaign.keywords]
         values = self.campaigns.report(campaign.id, days, labels)

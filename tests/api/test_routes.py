@@ -143,3 +143,18 @@ def test_app_py_says_which_blueprint_owns_every_route():
         assert matches, f"app.py does not say who owns {r.path}"
         _, owner = max(matches, key=lambda m: len(m[0]))
         assert owner == r.tag, f"{r.method} {r.path}: app.py says {owner}, the route is in {r.tag}"
+
+
+def test_every_api_response_is_no_store_and_nosniff(api, new_member):
+    m = new_member()
+    responses = [
+        api.call("GET", "/me", token=m.token),
+        api.call("GET", "/health"),
+        api.call("GET", "/me"),
+        api.call("POST", "/diary", "{", token=m.token),
+        api.call("POST", "/auth/logout", token=new_member().token),
+    ]
+    responses += [api.call(r.method, concrete(r.path)) for r in PROTECTED[:10]]
+    for res in responses:
+        assert res.headers.get("Cache-Control") == "no-store", (res.status_code, res.headers)
+        assert res.headers.get("X-Content-Type-Options") == "nosniff", (res.status_code, res.headers)
