@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import content, import_time, me_latency, placements, search
+from bench import content, import_time, load, me_latency, placements, search
 from bench.report import Row
 
 
@@ -36,4 +36,5 @@ BENCHMARKS: list[Benchmark] = [
         "search latency with 10,000 vs 40,000 indexed posts (100,000 is too slow on osmem)",
         search.run_scale,
     ),
+    Benchmark("load", "the local API server at 1, 10, 50, 200 keep-alive clients (make load)", load.run),
 ]

@@ -1,4 +1,4 @@
-"""The local stack: DynamoDB Local, osmem-server, the stream relay, `chalice local` and the web front.
+"""The local stack: DynamoDB Local, osmem-server, the stream relay, the API (local/api.py) and the web front.
 
 ``python -m local.stack run`` is what ``make run`` calls: it starts everything on loopback,
 prepares the tables and an admin, prints an invite and the web client's URL, and stops every
@@ -121,27 +121,22 @@ def start_osmem(port: int | None = None) -> Service:
     return service
 
 
-def start_chalice(
+def start_api(
     env: dict[str, str], port: int | None = None, stage: str | None = None, log: Path | None = None
 ) -> Service:
-    """``chalice local`` on 127.0.0.1 with ``env``; its output goes to ``log``, or to our console."""
+    """The API on 127.0.0.1 (``local/api.py``: the Chalice app behind gunicorn) with ``env``.
+
+    Its output goes to ``log``, or to our console.
+    """
+    from local.api import gunicorn_command
+
     port = port or free_port()
-    cmd = [
-        str(Path(sys.executable).parent / "chalice"),
-        "local",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--no-autoreload",
-    ]
-    if stage:
-        cmd += ["--stage", stage]
+    env = {**env, "KIZUNA_STAGE": stage or env.get("KIZUNA_STAGE", "dev")}
     with contextlib.ExitStack() as files:
         out = files.enter_context(log.open("wb")) if log else None
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if log else None,
-                                stdin=subprocess.DEVNULL)  # fmt: skip
-    service = Service("chalice local", proc, f"http://{HOST}:{port}", log)
+        proc = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT if log else None, stdin=subprocess.DEVNULL)  # fmt: skip
+    service = Service("API", proc, f"http://{HOST}:{port}", log)
     wait_for_port(service, port, timeout=60)
     return service
 
@@ -288,7 +283,7 @@ def run() -> int:
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )  # fmt: skip
         stack.add(Service("stream relay", relay, "", relay_log))
-        api = stack.add(start_chalice(env, api_port, stage=env["KIZUNA_STAGE"]))
+        api = stack.add(start_api(env, api_port, stage=env["KIZUNA_STAGE"]))
         web = stack.add(start_web(api.url, _web_port(api_port)))
         print(f"\nKizuna is running at {api.url}  (OpenAPI: {api.url}/openapi.json)")
         print(f"  DynamoDB Local {ddb.url}, osmem-server {osmem.url}, logs in .local/logs/")

@@ -1,4 +1,4 @@
-"""The local web front: serves ``web/`` and proxies ``/api/*`` to ``chalice local``.
+"""The local web front: serves ``web/`` and proxies ``/api/*`` to the local API (``local/api.py``).
 
 In AWS, CloudFront serves the static files from S3 and routes ``/api/*`` to API Gateway, so
 the browser talks to one origin and needs no CORS. This server plays that part on loopback:
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -27,7 +28,7 @@ UPSTREAM_TIMEOUT_S = 30.0
 # Request headers passed to the API; everything else (cookies, hop-by-hop headers) stays here.
 FORWARD_REQUEST = ("authorization", "content-type", "accept", "accept-language")
 # Response headers passed back to the browser.
-FORWARD_RESPONSE = ("content-type", "retry-after", "location", "cache-control")
+FORWARD_RESPONSE = ("content-type", "retry-after", "location", "cache-control", "allow", "www-authenticate")
 
 # The client loads only its own scripts and styles and calls only its own origin.
 SECURITY_HEADERS = {
@@ -77,6 +78,10 @@ class WebHandler(SimpleHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._proxy_or_405()
 
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        # S3 behind CloudFront lists nothing, and neither does this: a folder is just not found.
+        self._error(404, "not_found", "No such page.")
+
     def end_headers(self) -> None:
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
@@ -118,7 +123,7 @@ class WebHandler(SimpleHTTPRequestHandler):
             res = conn.getresponse()
             payload = res.read()
         except OSError:
-            self._error(502, "api_unavailable", "The API did not answer; is `chalice local` running?")
+            self._error(502, "api_unavailable", "The API did not answer; is it running?")
             return
         finally:
             conn.close()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from local.stack import start_chalice, start_web
+from local.stack import start_api, start_web
 from tests.conftest import marker
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,7 +33,7 @@ def web_url(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """``chalice local`` on the test tables, behind ``local/web.py``; both stopped by PID afterwards."""
     log = tmp_path_factory.mktemp("e2e") / "chalice.log"
     # local_stack put the endpoints, KIZUNA_TABLE_PREFIX and KIZUNA_JWT_SECRET into os.environ.
-    api = start_chalice(dict(os.environ), log=log)
+    api = start_api(dict(os.environ), log=log)
     try:
         web = start_web(api.url)
         try:

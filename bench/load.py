@@ -1,0 +1,166 @@
+"""``make load``: the local API server under 1, 10, 50 and 200 concurrent keep-alive clients.
+
+Each client is a thread with its own HTTP/1.1 connection to ``local/api.py`` (gunicorn in front of
+the same Chalice app) on loopback; all of them start together and each sends its share of a fixed
+number of requests, or stops at the deadline. Reported per route and level: requests per second,
+p50, p99, and connection errors (there must be none). Bounded in count and time; loopback only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from bench.report import Row
+from bench.stats import percentile
+
+NAME = "load"
+LEVELS = (1, 10, 50, 200)
+#: p99 at 50 clients ÷ p99 at 1 client for GET /me, on this 2-core machine.
+TARGET_50 = 5.0
+CELL_DEADLINE_S = 20.0
+
+
+@dataclass(frozen=True)
+class Route:
+    label: str
+    method: str
+    path: Callable[[int], str]
+    body: Callable[[int], dict[str, Any] | None]
+    requests: int
+
+
+@dataclass
+class Cell:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    bad_status: int = 0
+    seconds: float = 0.0
+
+
+def _drive(url: str, route: Route, clients: int, tokens: list[str]) -> Cell:
+    """``route`` from ``clients`` connections at once; each client uses its own member's token."""
+    parts = urlsplit(url)
+    share = max(3, route.requests // clients)
+    cell = Cell()
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1, timeout=60)
+    deadline = [0.0]
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=30)
+        headers = {"Authorization": f"Bearer {tokens[i % len(tokens)]}", "Content-Type": "application/json"}
+        mine: list[float] = []
+        try:
+            conn.connect()
+            start.wait()
+            for n in range(share):
+                if time.monotonic() > deadline[0]:
+                    break
+                body = route.body(i * share + n)
+                t0 = time.perf_counter()
+                conn.request(route.method, route.path(i * share + n), body=json.dumps(body) if body else None,
+                             headers=headers)  # fmt: skip
+                res = conn.getresponse()
+                res.read()
+                mine.append(time.perf_counter() - t0)
+                if res.status >= 400:
+                    with lock:
+                        cell.bad_status += 1
+        except Exception as exc:  # a reset or a timeout is the finding, not a crash of the benchmark
+            with lock:
+                cell.errors.append(f"{type(exc).__name__}: {exc}"[:120])
+        finally:
+            conn.close()
+            with lock:
+                cell.latencies += mine
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.monotonic()
+    deadline[0] = t0 + CELL_DEADLINE_S
+    for t in threads:
+        t.join(CELL_DEADLINE_S + 40)
+    cell.seconds = time.monotonic() - t0
+    return cell
+
+
+def _routes(community_id: str, post_id: str, word: str) -> list[Route]:
+    return [
+        Route("GET /me", "GET", lambda i: "/me", lambda i: None, 600),
+        Route("GET /communities", "GET", lambda i: "/communities?limit=20", lambda i: None, 300),
+        Route("GET /posts/{id}/comments", "GET", lambda i: f"/posts/{post_id}/comments?limit=20", lambda i: None, 300),
+        Route("GET /search", "GET", lambda i: f"/search?q={quote(word)}", lambda i: None, 150),
+        Route("POST /diary", "POST", lambda i: "/diary", lambda i: {"title": f"負荷 {i}", "body": "本文"}, 300),
+        Route(
+            "POST /posts/{id}/comments",
+            "POST",
+            lambda i: f"/posts/{post_id}/comments",
+            lambda i: {"body": f"コメント {i}"},
+            300,
+        ),
+    ]
+
+
+def run(ctx: Any) -> list[Row]:
+    from local.stack import start_api
+
+    stack = ctx.stack
+    members = [stack.new_member() for _ in range(20)]
+    tokens = [m.token for m in members]
+    word = f"load{uuid.uuid4().hex[:8]}"
+    community = stack._ok(
+        stack.call("POST", "/communities", {"name": f"負荷 {word}", "category": "other"}, members[0].token),
+        201,
+        "community",
+    )
+    for m in members[1:]:
+        stack._ok(stack.call("PUT", f"/communities/{community['id']}/membership", token=m.token), 200, "join")
+    post = stack._ok(
+        stack.call("POST", f"/communities/{community['id']}/posts", {"title": word, "body": word}, members[0].token),
+        201,
+        "post",
+    )
+    logs = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    api = start_api(dict(os.environ), log=logs / "api.log")
+    rows: list[Row] = []
+    try:
+        p99_me: dict[int, float] = {}
+        for route in _routes(community["id"], post["id"], word):
+            for clients in LEVELS:
+                cell = _drive(api.url, route, clients, tokens)
+                label = f"{route.label} @{clients}"
+                if not cell.latencies:
+                    rows.append(Row(NAME, label, None, note="; ".join(cell.errors[:2]) or "no request", error=True))
+                    continue
+                p50, p99 = percentile(cell.latencies, 50) * 1000, percentile(cell.latencies, 99) * 1000
+                note = f"{len(cell.latencies) / cell.seconds:.0f} req/s, p50 {p50:.1f} ms, n={len(cell.latencies)}"
+                if cell.bad_status:
+                    note += f", {cell.bad_status} answered >= 400"
+                if cell.errors:
+                    note += f", {len(cell.errors)} CONNECTION ERRORS: {cell.errors[0]}"
+                rows.append(Row(NAME, f"{label} p99", p99, "ms", note=note, error=bool(cell.errors)))
+                if route.label == "GET /me":
+                    p99_me[clients] = p99
+        if 1 in p99_me and 50 in p99_me:
+            ratio = p99_me[50] / p99_me[1]
+            rows.append(Row(NAME, "GET /me p99 @50 / @1", ratio, "x", TARGET_50, "gunicorn: 2 workers × 32 threads"))
+        if 1 in p99_me and 200 in p99_me:
+            rows.append(Row(NAME, "GET /me p99 @200 / @1", p99_me[200] / p99_me[1], "x", note="no target"))
+    finally:
+        api.stop()
+        shutil.rmtree(logs, ignore_errors=True)
+    return rows
