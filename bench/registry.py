@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import content, import_time, load, me_latency, placements, search
+from bench import bundle, content, import_time, load, me_latency, placements, search
 from bench.report import Row
 
 
@@ -24,6 +24,9 @@ class Benchmark:
 
 BENCHMARKS: list[Benchmark] = [
     Benchmark("import", "cold `import app` vs importing its third-party modules alone", import_time.run),
+    Benchmark(
+        "bundle", "the Lambda zip's size, and each handler's cold import from it (make package first)", bundle.run
+    ),
     Benchmark("me", "GET /me handler vs the same BatchGetItem made directly", me_latency.run),
     Benchmark("auction", "rank_placements in-process, 10/100/1,000 candidates (p50, p99)", placements.run_auction),
     Benchmark("search-ads", "GET /search service with sponsored ranking vs without", placements.run_search_overhead),

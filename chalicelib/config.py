@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from configparser import ConfigParser, Error
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,36 @@ class Settings:
         return f"{self.table_prefix}content"
 
 
+#: The region when neither the environment nor the AWS profile names one.
+DEFAULT_REGION = "ap-northeast-1"
+
+
+def profile_region(env: Mapping[str, str]) -> str | None:
+    """The ``region`` of the AWS profile in use (``AWS_PROFILE``, else ``default``), as botocore reads it.
+
+    Read from the shared config file (``AWS_CONFIG_FILE``, default ``~/.aws/config``) with the
+    standard library, so the app never imports botocore for it; in Lambda ``AWS_REGION`` is always
+    set and this is never reached.
+    """
+    path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+    profile = env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or "default"
+    parser = ConfigParser()
+    try:
+        if not parser.read(path, encoding="utf-8"):
+            return None
+    except (Error, OSError, UnicodeDecodeError):
+        return None
+    section = "default" if profile == "default" else f"profile {profile}"
+    region = parser.get(section, "region", fallback=None) if parser.has_section(section) else None
+    return (region.strip() or None) if region else None
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings from ``environ`` (default ``os.environ``; no caching)."""
+    """Read the settings from ``environ`` (default ``os.environ``; no caching).
+
+    The region is ``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else (for this process's own
+    environment only, e.g. an operator's ``ops`` command) the AWS profile's, else ``DEFAULT_REGION``.
+    """
     env = os.environ if environ is None else environ
 
     def _int(name: str, default: int) -> int:
@@ -57,7 +87,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     stage = env.get("KIZUNA_STAGE", "dev")
     return Settings(
         stage=stage,
-        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1",
+        region=env.get("AWS_REGION")
+        or env.get("AWS_DEFAULT_REGION")
+        or (profile_region(env) if environ is None else None)
+        or DEFAULT_REGION,
         table_prefix=env.get("KIZUNA_TABLE_PREFIX", f"kizuna-{stage}-"),
         dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
         opensearch_url=env.get("KIZUNA_OPENSEARCH_URL") or None,

@@ -1,7 +1,8 @@
 """Operator commands: ``python -m chalicelib.ops COMMAND``.
 
 create-tables, create-admin HANDLE (password from stdin or ADMIN_PASSWORD), create-invite HANDLE,
-ban HANDLE, seed-demo, reindex [--recreate], check-index [--repair]. They use the same configuration
+ban HANDLE, seed-demo, reindex [--recreate], check-index [--repair] (both read and write
+the search index through its alias). They use the same configuration
 as the app, so they work against AWS too.
 """
 
@@ -14,6 +15,7 @@ import sys
 
 from chalicelib import errors
 from chalicelib.adapters.dynamodb import provisioning
+from chalicelib.adapters.opensearch import SearchIndex
 from chalicelib.bootstrap import search_index, services
 from chalicelib.config import settings
 from chalicelib.kernel import Caller, active_member
@@ -100,26 +102,48 @@ def _table_changes(progress: bool) -> list[Change]:
         scan.close()
 
 
-def reindex(args: argparse.Namespace) -> int:
-    """Rebuild the search index from DynamoDB; documents of vanished items are deleted."""
+def _write(index: SearchIndex, changes: list[Change], quiet: bool) -> set[str]:
+    """Apply ``changes`` in batches with a progress bar; the doc ids that failed."""
     from tqdm import tqdm
 
-    index = search_index(settings())
-    if args.recreate:
-        index.recreate()
-    index.ensure()
-    changes = _table_changes(progress=not args.quiet)
     failed: set[str] = set()
-    with tqdm(total=len(changes), desc="index", unit="doc", disable=args.quiet) as bar:
+    with tqdm(total=len(changes), desc=f"index {index.name}", unit="doc", disable=quiet) as bar:
         for start in range(0, len(changes), REINDEX_BATCH):
             chunk = changes[start : start + REINDEX_BATCH]
             failed |= index.apply(chunk)
             bar.update(len(chunk))
+    return failed
+
+
+def reindex(args: argparse.Namespace) -> int:
+    """Rebuild the search index from DynamoDB; documents of vanished items are deleted.
+
+    Without ``--recreate`` the live index (behind the alias) is brought up to date in place. With
+    it, a new index is built and filled while searches keep using the old one, the alias moves to
+    it atomically, and a second read of the tables catches up what the stream wrote to the old
+    index meanwhile (external versions make every write idempotent); the old index is deleted.
+    """
+    index = search_index(settings())
+    failed: set[str] = set()
+    if args.recreate:
+
+        def fill(writer: SearchIndex) -> None:
+            failed.update(_write(writer, _table_changes(progress=not args.quiet), args.quiet))
+
+        target = index.rebuild(fill)
+        changes = _table_changes(progress=False)
+        failed |= _write(index, changes, quiet=True)
+        where = f"{target} (now behind {index.name})"
+    else:
+        index.ensure()
+        changes = _table_changes(progress=not args.quiet)
+        failed |= _write(index, changes, args.quiet)
+        where = index.name
     _, repairs = diff(changes, dict(index.versions()))
     extras = [c for c in repairs if c.is_delete]
     failed |= index.apply(extras)
     written = sum(1 for c in changes if c.document is not None)
-    print(f"reindexed {written} document(s) into {index.name}; removed {len(extras)}; failed {len(failed)}")
+    print(f"reindexed {written} document(s) into {where}; removed {len(extras)}; failed {len(failed)}")
     return 1 if failed else 0
 
 
@@ -160,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--admin", default="admin", help="the admin who invites the demo members")
     p.set_defaults(fn=seed_demo)
     p = sub.add_parser("reindex", help="rebuild the search index from DynamoDB (with a progress bar)")
-    p.add_argument("--recreate", action="store_true", help="drop and create the index first")
+    p.add_argument(
+        "--recreate", action="store_true", help="build a new index, then move the alias to it (zero downtime)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(fn=reindex)
     p = sub.add_parser("check-index", help="compare DynamoDB and the search index by id and version")

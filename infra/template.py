@@ -57,7 +57,34 @@ STREAM_ROLE_LOGICAL_ID = to_cfn_resource_name(f"{STREAM_FUNCTION}_role")
 RANK_LOGICAL_ID = to_cfn_resource_name(RANK_FUNCTION)
 RANK_ROLE_LOGICAL_ID = to_cfn_resource_name(f"{RANK_FUNCTION}_role")
 
-OPENSEARCH_PARAMETER = "OpenSearchUrl"
+#: The OpenSearch Service domain, the stream on-failure queue and the API stage's access logs.
+SEARCH_DOMAIN_LOGICAL_ID = "SearchDomain"
+FAILURE_QUEUE_LOGICAL_ID = "StreamFailureQueue"
+API_LOGICAL_ID_REST = "RestAPI"
+ACCESS_LOG_GROUP_LOGICAL_ID = "ApiAccessLogGroup"
+#: Chalice's API Gateway stage name (``api_gateway_stage``, default ``api``): URLs are ``/api/...``.
+API_STAGE_NAME = "api"
+
+#: Each Lambda's own handler module (light imports), replacing Chalice's ``app.<function>``.
+#: The API keeps ``app.app``: it is the Chalice app.
+HANDLERS = {
+    STREAM_FUNCTION: "chalicelib.streams.lambda_handler.handler",
+    RANK_FUNCTION: "chalicelib.ranking.lambda_handler.handler",
+}
+
+#: Who reads the table streams: consumer -> (module, attribute naming the logical tables it reads).
+#: A table gets an event source mapping only if some consumer reads it; a new consumer (e.g.
+#: notifications of comments and friendships) adds its line here, and its table set stays in code.
+STREAM_CONSUMERS: dict[str, tuple[str, str]] = {
+    "search index": ("chalicelib.search.documents", "INDEXED_TABLES"),
+}
+#: Finite retries: a poison record is retried (bisected down to itself) at most this many times,
+#: a record older than this is given up; either way the batch's shard range goes to the
+#: on-failure queue, whose alarm asks an operator to run ``ops check-index --repair``.
+STREAM_MAX_RETRIES = 10
+STREAM_MAX_RECORD_AGE_S = 6 * 3600
+#: Messages describing failed batches are kept this long (the SQS maximum, 14 days).
+FAILURE_QUEUE_RETENTION_S = 14 * 24 * 3600
 
 #: Item-level DynamoDB actions the API needs (transactions are authorized per contained action).
 #: No Scan: request paths never scan (reindex runs as an operator, not as the Lambda).
@@ -77,6 +104,8 @@ XRAY_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 INVOKE_ACTIONS = ["lambda:InvokeFunction"]
 # The app signs its OpenSearch requests (SigV4); the domain's access policy must allow these roles.
 SEARCH_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"]
+#: The stream Lambda's role is what the event source mappings use to send failed batches to SQS.
+QUEUE_ACTIONS = ["sqs:SendMessage"]
 
 #: What the policy files put where the template has pseudo parameters.
 FILE_PLACEHOLDERS = {"${AWS::Partition}": "aws", "${AWS::Region}": "*", "${AWS::AccountId}": "*"}
@@ -99,12 +128,38 @@ class Stage:
 
     @property
     def protected(self) -> bool:
-        """Tables are kept on stack deletion and protected against deletion, except in dev."""
+        """Data is kept on stack deletion and protected against deletion, except in dev."""
         return self.name != "dev"
 
     @property
+    def retention_policy(self) -> str:
+        """``DeletionPolicy``/``UpdateReplacePolicy`` of stateful resources.
+
+        ``RetainExceptOnCreate``: kept when the stack is deleted or the resource replaced, but
+        deleted when the stack's first create rolls back, so a failed first deploy can simply be
+        retried (with ``Retain`` it leaves the named tables behind and the retry fails with
+        "already exists"). Dev deletes.
+        """
+        return "RetainExceptOnCreate" if self.protected else "Delete"
+
+    @property
+    def replace_policy(self) -> str:
+        """``UpdateReplacePolicy`` (which has no ``RetainExceptOnCreate``): keep the old resource."""
+        return "Retain" if self.protected else "Delete"
+
+    @property
     def search_domain(self) -> str:
-        """The Amazon OpenSearch Service domain the stage's Lambdas may call (created by the operator)."""
+        """The Amazon OpenSearch Service domain of the stage (created by the stack)."""
+        return f"{self.app_name}-{self.name}"
+
+    @property
+    def failure_queue(self) -> str:
+        """The SQS queue that receives the stream batches the stream Lambda gave up on."""
+        return f"{self.app_name}-{self.name}-stream-failures"
+
+    @property
+    def api_name(self) -> str:
+        """The REST API's name (``ApiName`` in its CloudWatch metrics)."""
         return f"{self.app_name}-{self.name}"
 
     def function_name(self, function: str) -> str:
@@ -237,20 +292,44 @@ def table_resource(model: type[Model], stage: Stage) -> dict[str, Any]:
     properties["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
     properties["DeletionProtectionEnabled"] = stage.protected
     properties["Tags"] = [{"Key": "app", "Value": stage.app_name}, {"Key": "stage", "Value": stage.name}]
-    policy = "Retain" if stage.protected else "Delete"
+    policy = stage.retention_policy
     return {
         "Type": "AWS::DynamoDB::Table",
         "DeletionPolicy": policy,
-        "UpdateReplacePolicy": policy,
+        "UpdateReplacePolicy": stage.replace_policy,
         "Properties": properties,
     }
+
+
+def consumed_tables() -> dict[str, list[str]]:
+    """Logical table (``Meta.base_name``) -> the stream consumers that read it, from the code."""
+    import importlib
+
+    tables: dict[str, list[str]] = {}
+    for consumer, (module, attribute) in STREAM_CONSUMERS.items():
+        for table in getattr(importlib.import_module(module), attribute):
+            tables.setdefault(str(table), []).append(consumer)
+    return tables
+
+
+def mapped_models(models: Sequence[type[Model]], consumed: Mapping[str, Sequence[str]]) -> list[type[Model]]:
+    """The models whose stream feeds a consumer (each gets an event source mapping)."""
+    by_name = {base_name(m): m for m in models}
+    missing = sorted(set(consumed) - set(by_name))
+    if missing:
+        raise InfraError(f"stream consumers read tables no model defines: {', '.join(missing)}")
+    unstreamed = sorted(name for name in consumed if not stream_view_type(by_name[name]))
+    if unstreamed:
+        raise InfraError(f"tables read by a stream consumer have no Meta.stream_view_type: {', '.join(unstreamed)}")
+    return [m for m in models if base_name(m) in consumed]
 
 
 def stream_mapping_resource(model: type[Model]) -> dict[str, Any]:
     """The event source mapping from a table's stream into the stream Lambda.
 
-    A failing record is reported back (``batchItemFailures``), the batch is split to isolate it
-    and retried until it succeeds: records are never skipped (at least once, in order per shard).
+    A failing record is reported back (``batchItemFailures``) and the batch is split to isolate
+    it; retries and record age are finite (``STREAM_MAX_RETRIES``, ``STREAM_MAX_RECORD_AGE_S``),
+    after which the failed range goes to the on-failure queue and the shard moves on.
     """
     return {
         "Type": "AWS::Lambda::EventSourceMapping",
@@ -263,8 +342,23 @@ def stream_mapping_resource(model: type[Model]) -> dict[str, Any]:
             "ParallelizationFactor": 1,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
             "BisectBatchOnFunctionError": True,
-            "MaximumRetryAttempts": -1,
-            "MaximumRecordAgeInSeconds": -1,
+            "MaximumRetryAttempts": STREAM_MAX_RETRIES,
+            "MaximumRecordAgeInSeconds": STREAM_MAX_RECORD_AGE_S,
+            "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [FAILURE_QUEUE_LOGICAL_ID, "Arn"]}}},
+        },
+    }
+
+
+def failure_queue_resource(stage: Stage) -> dict[str, Any]:
+    return {
+        "Type": "AWS::SQS::Queue",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {
+            "QueueName": stage.failure_queue,
+            "MessageRetentionPeriod": FAILURE_QUEUE_RETENTION_S,
+            "SqsManagedSseEnabled": True,
+            "Tags": [{"Key": "app", "Value": stage.app_name}, {"Key": "stage", "Value": stage.name}],
         },
     }
 
@@ -347,17 +441,20 @@ def api_policy(stage: Stage) -> dict[str, Any]:
 
 def stream_policy(stage: Stage) -> dict[str, Any]:
     """The stream Lambda's policy: read the tables' streams (the event source mappings use it)."""
-    prefix = stage.settings.table_prefix
+    # Only the streams some consumer reads (the mapped tables); the label after stream/ is only
+    # known once the table exists.
+    streams = [table_arn(f"{stage.settings.table_name(t)}/stream/*") for t in sorted(consumed_tables())]
     statements: list[dict[str, Any]] = [
-        {
-            "Sid": "ReadTableStreams",
-            "Effect": "Allow",
-            "Action": STREAM_ACTIONS,
-            "Resource": [table_arn(f"{prefix}*/stream/*")],
-        },
+        {"Sid": "ReadTableStreams", "Effect": "Allow", "Action": STREAM_ACTIONS, "Resource": streams},
         # ListStreams has no resource-level permissions.
         {"Sid": "ListStreams", "Effect": "Allow", "Action": ["dynamodb:ListStreams"], "Resource": "*"},
         _search_statement(stage),
+        {
+            "Sid": "SendFailedBatches",
+            "Effect": "Allow",
+            "Action": QUEUE_ACTIONS,
+            "Resource": [_arn("sqs", stage.failure_queue)],
+        },
         _logs_statement([f"/aws/lambda/{stage.function_name(STREAM_FUNCTION)}"]),
     ]
     if stage.xray[STREAM_FUNCTION]:
@@ -408,8 +505,233 @@ def for_template(document: Mapping[str, Any]) -> dict[str, Any]:
 # --- the template ------------------------------------------------------------------------------------
 
 
+# --- parameters ------------------------------------------------------------------------------------
+
+#: The stack's parameters: sizes and limits an operator may change with ``--parameter-overrides``.
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "SearchAdminArn": {
+        "Type": "String",
+        "AllowedPattern": r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$",
+        "Description": "IAM role or user that is the OpenSearch fine-grained access control master "
+        "(the operator running make deploy; it maps the Lambda roles and runs ops reindex)",
+    },
+    "SearchInstanceType": {"Type": "String", "Default": "m6g.large.search", "Description": "OpenSearch data nodes"},
+    "SearchInstanceCount": {
+        "Type": "Number",
+        "Default": "2",
+        "MinValue": 1,
+        "Description": "OpenSearch data nodes (2 or more: spread over two Availability Zones)",
+    },
+    "SearchVolumeGiB": {"Type": "Number", "Default": "20", "MinValue": 10, "Description": "gp3 volume per data node"},
+    "SearchEngineVersion": {"Type": "String", "Default": "OpenSearch_2.19", "Description": "OpenSearch version"},
+    "ApiThrottleRate": {"Type": "Number", "Default": "200", "MinValue": 1, "Description": "API steady requests/s"},
+    "ApiThrottleBurst": {"Type": "Number", "Default": "400", "MinValue": 1, "Description": "API burst requests"},
+    "AuthRateLimit": {
+        "Type": "Number",
+        "Default": "300",
+        "MinValue": 100,
+        "Description": "WAF: requests to /auth/* per client IP per 5 minutes before blocking",
+    },
+    "AuthRateLimitPerConnection": {
+        "Type": "Number",
+        "Default": "3000",
+        "MinValue": 100,
+        "Description": "WAF: requests to /auth/* per connecting IP per 5 minutes "
+        "(backs up the forgeable X-Forwarded-For)",
+    },
+    "StreamReservedConcurrency": {
+        "Type": "Number",
+        "Default": "5",
+        "MinValue": -1,
+        "Description": "Reserved (= maximum) concurrency of the stream Lambda, so a backlog cannot "
+        "starve the API; -1: none",
+    },
+    "RankingReservedConcurrency": {
+        "Type": "Number",
+        "Default": "20",
+        "MinValue": -1,
+        "Description": "Reserved concurrency of the ranking Lambda, so API surges cannot throttle "
+        "the auction; -1: none",
+    },
+    "AlarmTopicArn": {
+        "Type": "String",
+        "Default": "",
+        "Description": "SNS topic for alarm notifications; empty: the stack creates one (subscribe to it)",
+    },
+}
+
+CONDITIONS: dict[str, Any] = {
+    "SearchMultiAz": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SearchInstanceCount"}, "1"]}]},
+    "StreamReserved": {"Fn::Not": [{"Fn::Equals": [{"Ref": "StreamReservedConcurrency"}, "-1"]}]},
+    "RankingReserved": {"Fn::Not": [{"Fn::Equals": [{"Ref": "RankingReservedConcurrency"}, "-1"]}]},
+    "CreateAlarmTopic": {"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]},
+}
+
+RESERVED_CONCURRENCY = {
+    STREAM_FUNCTION: ("StreamReserved", "StreamReservedConcurrency"),
+    RANK_FUNCTION: ("RankingReserved", "RankingReservedConcurrency"),
+}
+
+#: TLS policy of the domain endpoint: TLS 1.2 or newer only.
+SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-2019-07"
+#: The FGAC role the Lambda roles are mapped to (by ``infra.search_access``, run by ``make deploy``).
+SEARCH_APP_ROLE = "kizuna_app"
+
+
+def search_domain_resource(stage: Stage) -> dict[str, Any]:
+    """The Amazon OpenSearch Service domain: encrypted, HTTPS-only, fine-grained access control."""
+    domain_arn = {"Fn::Sub": _arn("es", f"domain/{stage.search_domain}/*")}
+    principals = [
+        {"Fn::GetAtt": [API_ROLE_LOGICAL_ID, "Arn"]},
+        {"Fn::GetAtt": [STREAM_ROLE_LOGICAL_ID, "Arn"]},
+        {"Ref": "SearchAdminArn"},
+    ]
+    return {
+        "Type": "AWS::OpenSearchService::Domain",
+        "DeletionPolicy": stage.retention_policy,
+        "UpdateReplacePolicy": stage.replace_policy,
+        "Properties": {
+            "DomainName": stage.search_domain,
+            "EngineVersion": {"Ref": "SearchEngineVersion"},
+            "ClusterConfig": {
+                "InstanceType": {"Ref": "SearchInstanceType"},
+                "InstanceCount": {"Ref": "SearchInstanceCount"},
+                "ZoneAwarenessEnabled": {"Fn::If": ["SearchMultiAz", True, False]},
+                "ZoneAwarenessConfig": {
+                    "Fn::If": ["SearchMultiAz", {"AvailabilityZoneCount": 2}, {"Ref": "AWS::NoValue"}]
+                },
+            },
+            "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": {"Ref": "SearchVolumeGiB"}},
+            "EncryptionAtRestOptions": {"Enabled": True},
+            "NodeToNodeEncryptionOptions": {"Enabled": True},
+            "DomainEndpointOptions": {"EnforceHTTPS": True, "TLSSecurityPolicy": SEARCH_TLS_POLICY},
+            "AdvancedSecurityOptions": {
+                "Enabled": True,
+                "InternalUserDatabaseEnabled": False,
+                "MasterUserOptions": {"MasterUserARN": {"Ref": "SearchAdminArn"}},
+            },
+            # Resource-based policy: only the two Lambda roles and the admin, and only this domain.
+            # Fine-grained access control then decides per index (the roles are mapped to SEARCH_APP_ROLE).
+            "AccessPolicies": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "LambdasAndAdmin",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": principals},
+                        "Action": [*SEARCH_ACTIONS, "es:ESHttpPatch"],
+                        "Resource": domain_arn,
+                    }
+                ],
+            },
+            "Tags": [{"Key": "app", "Value": stage.app_name}, {"Key": "stage", "Value": stage.name}],
+        },
+    }
+
+
+def search_url() -> dict[str, Any]:
+    """``KIZUNA_OPENSEARCH_URL`` of the Lambdas: the domain's own endpoint, never a parameter."""
+    return {"Fn::Sub": f"https://${{{SEARCH_DOMAIN_LOGICAL_ID}.DomainEndpoint}}"}
+
+
+# --- the API stage ---------------------------------------------------------------------------------
+
+#: One JSON line per request; ``requestId`` is the correlation id the API Lambda logs too.
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationStatus": "$context.integrationStatus",
+    "xrayTraceId": "$context.xrayTraceId",
+    "wafStatus": "$context.waf.status",
+    "userAgent": "$context.identity.userAgent",
+}
+
+
+#: AWS managed: API Gateway's account-wide logging role (the only AWS-managed policy in the stack).
+APIGW_LOGS_POLICY = "AmazonAPIGatewayPushToCloudWatchLogs"
+
+
+def api_resources(stage: Stage) -> dict[str, Any]:
+    """The REST API's stage settings (merged into Chalice's ``RestAPI``) and its access logs."""
+    retention = stage.log_retention_days[API_FUNCTION]
+    log_group: dict[str, Any] = {"LogGroupName": f"/aws/apigateway/{stage.api_name}/access"}
+    if retention:
+        log_group["RetentionInDays"] = retention
+    return {
+        ACCESS_LOG_GROUP_LOGICAL_ID: {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": log_group,
+        },
+        # API Gateway writes access logs with an account-wide role (one per account and region).
+        "ApiGatewayCloudWatchRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                "ManagedPolicyArns": [
+                    {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/" + APIGW_LOGS_POLICY}
+                ],
+            },
+        },
+        "ApiGatewayAccount": {
+            "Type": "AWS::ApiGateway::Account",
+            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayCloudWatchRole", "Arn"]}},
+        },
+        API_LOGICAL_ID_REST: {
+            # The stage is created after the account's logging role is set (Stage -> Deployment -> RestApi).
+            "DependsOn": ["ApiGatewayAccount"],
+            "Properties": {
+                # Behind our own CloudFront distribution: no second, edge-optimized one.
+                "EndpointConfiguration": "REGIONAL",
+                "TracingEnabled": True,
+                "MethodSettings": [
+                    {
+                        "ResourcePath": "/*",
+                        "HttpMethod": "*",
+                        "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
+                        "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"},
+                        # Per-route Count, 4XX, 5XX and Latency metrics (the dashboard's per-route widgets).
+                        "MetricsEnabled": True,
+                        "DataTraceEnabled": False,
+                        "LoggingLevel": "OFF",
+                    }
+                ],
+                "AccessLogSetting": {
+                    "DestinationArn": {"Fn::GetAtt": [ACCESS_LOG_GROUP_LOGICAL_ID, "Arn"]},
+                    "Format": json.dumps(ACCESS_LOG_FORMAT, separators=(",", ":")),
+                },
+                "DefinitionBody": {"info": {"title": stage.api_name}},
+            },
+        },
+    }
+
+
+# --- the template ------------------------------------------------------------------------------------
+
+
 def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) -> dict[str, Any]:
     """The template to merge into ``chalice package`` output (a deep merge: dicts merge, the rest replaces)."""
+    from infra import edge, monitoring
+
     models = all_models() if models is None else list(models)
     resources: dict[str, Any] = {}
     for model in models:
@@ -417,10 +739,12 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
         if logical_id in resources:
             raise InfraError(f"two models map to the table resource {logical_id}")
         resources[logical_id] = table_resource(model, stage)
-        if stream_view_type(model):
-            resources[stream_mapping_logical_id(model)] = stream_mapping_resource(model)
+    mapped = mapped_models(models, consumed_tables())
+    for model in mapped:
+        resources[stream_mapping_logical_id(model)] = stream_mapping_resource(model)
+    resources[FAILURE_QUEUE_LOGICAL_ID] = failure_queue_resource(stage)
+    resources[SEARCH_DOMAIN_LOGICAL_ID] = search_domain_resource(stage)
 
-    opensearch = {"Variables": {"KIZUNA_OPENSEARCH_URL": {"Ref": OPENSEARCH_PARAMETER}}}
     for function, function_id, role_id in (
         (API_FUNCTION, API_LOGICAL_ID, API_ROLE_LOGICAL_ID),
         (STREAM_FUNCTION, STREAM_LOGICAL_ID, STREAM_ROLE_LOGICAL_ID),
@@ -428,9 +752,15 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
     ):
         # Name the functions as `chalice deploy` does, so the log and invoke ARNs in the policies are exact.
         name = stage.function_name(function)
-        resources[function_id] = {"Properties": {"FunctionName": name}}
+        props: dict[str, Any] = {"FunctionName": name}
+        resources[function_id] = {"Properties": props}
+        if function in HANDLERS:
+            props["Handler"] = HANDLERS[function]
         if function != RANK_FUNCTION:
-            resources[function_id]["Properties"]["Environment"] = copy.deepcopy(opensearch)
+            props["Environment"] = {"Variables": {"KIZUNA_OPENSEARCH_URL": search_url()}}
+        if function in RESERVED_CONCURRENCY:
+            condition, parameter = RESERVED_CONCURRENCY[function]
+            props["ReservedConcurrentExecutions"] = {"Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]}
         if stage.log_retention_days[function]:
             # Chalice (log_retention_in_days) names the API's group "/aws/lambda/${ApiHandler}", a
             # resource that does not exist (the function is APIHandler): name the groups outright,
@@ -450,16 +780,25 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
                 ]
             }
         }
+    resources.update(api_resources(stage))
+    resources.update(edge.resources(stage))
+    resources.update(monitoring.resources(stage, models, mapped))
+
+    outputs: dict[str, Any] = {f"{table_logical_id(m)}Name": {"Value": {"Ref": table_logical_id(m)}} for m in models}
+    outputs |= {
+        "SearchDomainEndpoint": {"Value": search_url()},
+        "SearchDomainName": {"Value": {"Ref": SEARCH_DOMAIN_LOGICAL_ID}},
+        "ApiHandlerRoleArn": {"Value": {"Fn::GetAtt": [API_ROLE_LOGICAL_ID, "Arn"]}},
+        "StreamHandlerRoleArn": {"Value": {"Fn::GetAtt": [STREAM_ROLE_LOGICAL_ID, "Arn"]}},
+        "StreamFailureQueueUrl": {"Value": {"Ref": FAILURE_QUEUE_LOGICAL_ID}},
+    }
+    outputs |= edge.outputs()
+    outputs |= monitoring.outputs(stage)
     return {
-        "Parameters": {
-            OPENSEARCH_PARAMETER: {
-                "Type": "String",
-                "Default": "",
-                "Description": "OpenSearch endpoint (https://...) for KIZUNA_OPENSEARCH_URL; empty: no domain yet",
-            }
-        },
+        "Parameters": copy.deepcopy(PARAMETERS),
+        "Conditions": copy.deepcopy(CONDITIONS),
         "Resources": resources,
-        "Outputs": {f"{table_logical_id(m)}Name": {"Value": {"Ref": table_logical_id(m)}} for m in models},
+        "Outputs": outputs,
     }
 
 

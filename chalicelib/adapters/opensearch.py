@@ -5,11 +5,20 @@ a 409 means the index already holds that version or a newer one, which is succes
 that finds nothing (404) is success too, but an index write answered 404 (no such index) is a
 failure to retry, never an acknowledgement. Bodies are cut under 10 MiB, the smallest request
 size limit of Amazon OpenSearch Service instance types.
+
+``name`` (``<table prefix>content``) is an alias, never an index: the documents live in
+``<name>-<UTC timestamp>``, created with the mapping and the alias in one request. Reads and
+writes go through the alias; ``rebuild`` fills a new index and moves the alias in one atomic
+``_aliases`` call (``ops reindex --recreate``), so searches never see a missing or half-filled
+index, and a bulk write can never auto-create ``name`` without the ``cjk`` analyzer (writes ask
+``require_alias``). An older deployment whose ``name`` is a plain index is converted by the
+first rebuild (the index is removed in the same atomic call that adds the alias).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -70,6 +79,8 @@ class SearchIndex:
         self.region = region
         self._client: OpenSearch | None = None
         self._ready = False
+        #: False for the writer of ``rebuild``, which writes to a concrete index.
+        self.is_alias = True
 
     @property
     def client(self) -> OpenSearch:
@@ -79,25 +90,70 @@ class SearchIndex:
             self._client = client_for(self.url, self.region)
         return self._client
 
+    def new_index_name(self) -> str:
+        """A fresh concrete index name behind the alias (UTC time, to the microsecond)."""
+        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+        return f"{self.name}-{stamp}{int(time.time() * 1e6) % 1_000_000:06d}"
+
+    def _create(self, index: str, alias: bool) -> None:
+        body: dict[str, Any] = dict(INDEX_BODY)
+        if alias:
+            body["aliases"] = {self.name: {}}
+        self.client.indices.create(index=index, body=body)
+
     def ensure(self) -> None:
-        """Create the index with its mapping if it is missing (once per process)."""
+        """Create an index with its mapping behind the alias if the alias is missing (once per process)."""
         if self._ready:
             return
         from opensearchpy.exceptions import RequestError
 
         if not self.client.indices.exists(index=self.name):
             try:
-                self.client.indices.create(index=self.name, body=INDEX_BODY)
+                self._create(self.new_index_name(), alias=True)
             except RequestError as exc:
-                if "already_exists" not in str(exc.error):
-                    raise
+                # Another process created it first: fine if the alias exists now.
+                if not self.client.indices.exists(index=self.name):
+                    raise RuntimeError(f"could not create the index behind {self.name}: {exc.error}") from exc
         self._ready = True
 
-    def recreate(self) -> None:
-        """Drop and create the index (reindex from scratch)."""
-        self.client.indices.delete(index=self.name, ignore_unavailable=True)
-        self._ready = False
-        self.ensure()
+    def indices(self) -> list[str]:
+        """The concrete indices behind the alias (a legacy plain index of that name: itself)."""
+        from opensearchpy.exceptions import NotFoundError
+
+        try:
+            found = self.client.indices.get_alias(name=self.name)
+        except NotFoundError:
+            found = {}
+        if found:
+            return sorted(found)
+        return [self.name] if self.client.indices.exists(index=self.name) else []
+
+    def rebuild(self, fill: Any) -> str:
+        """Build a new index, ``fill(writer)`` it, then point the alias at it; returns its name.
+
+        ``fill`` gets a ``SearchIndex`` writing to the new index only. Live reads and the stream's
+        writes keep using the old index until the alias moves (one atomic ``_aliases`` call);
+        the old indices are deleted after. Changes the stream wrote to the old index while the
+        new one filled are caught up by the caller (``ops reindex`` reads the tables again).
+        """
+        target = self.new_index_name()
+        self._create(target, alias=False)
+        writer = SearchIndex(self.url, target, self.region)
+        writer._client, writer._ready, writer.is_alias = self.client, True, False
+        fill(writer)
+        old = self.indices()
+        actions: list[dict[str, Any]] = [{"add": {"index": target, "alias": self.name}}]
+        for index in old:
+            if index == self.name:
+                actions.append({"remove_index": {"index": index}})  # a legacy plain index of the alias's name
+            else:
+                actions.append({"remove": {"index": index, "alias": self.name}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        for index in old:
+            if index != self.name:
+                self.client.indices.delete(index=index, ignore_unavailable=True)
+        self._ready = True
+        return target
 
     def _actions(self, changes: Iterable[Change]) -> Iterator[dict[str, Any]]:
         for change in changes:
@@ -130,6 +186,8 @@ class SearchIndex:
             raise_on_error=False,
             raise_on_exception=False,
             max_retries=0,
+            # Never let an index write auto-create the alias's name as an index without the mapping.
+            **({"require_alias": True} if self.is_alias else {}),
         ):
             if ok:
                 continue

@@ -102,7 +102,9 @@ def test_table_stream_ttl_and_recovery_follow_the_model(resources: dict[str, Any
         assert "TimeToLiveSpecification" not in props
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["DeletionProtectionEnabled"] is True
-    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    # Kept on delete and on replacement, but a rolled-back first create removes it (a retry works).
+    assert table["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert table["UpdateReplacePolicy"] == "Retain"
 
 
 def test_sessions_expire_through_ttl(resources: dict[str, Any]) -> None:
@@ -124,12 +126,16 @@ def test_dev_tables_are_disposable() -> None:
 # --- stream event source mappings -------------------------------------------------------------------
 
 
-def test_event_source_mappings_exactly_for_stream_tables(resources: dict[str, Any]) -> None:
+def test_event_source_mappings_exactly_for_tables_a_consumer_reads(resources: dict[str, Any]) -> None:
+    from chalicelib.search.documents import INDEXED_TABLES
+
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
     sources = sorted(m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0] for m in mappings.values())
-    stream_models = [m for m in ALL_MODELS if getattr(m.Meta, "stream_view_type", None)]
-    assert stream_models, "the search index is fed from streams: some model must have one"
-    assert sources == sorted(infra.table_logical_id(m) for m in stream_models)
+    consumed = [m for m in ALL_MODELS if m.Meta.base_name in INDEXED_TABLES]  # type: ignore[attr-defined]
+    assert consumed and all(getattr(m.Meta, "stream_view_type", None) for m in consumed)
+    assert sources == sorted(infra.table_logical_id(m) for m in consumed)
+    # Streams that feed nothing (members, counters, ...) invoke nothing.
+    assert len(mappings) < sum(1 for m in ALL_MODELS if getattr(m.Meta, "stream_view_type", None))
     for mapping in mappings.values():
         props = mapping["Properties"]
         assert props["EventSourceArn"]["Fn::GetAtt"][1] == "StreamArn"
@@ -137,8 +143,22 @@ def test_event_source_mappings_exactly_for_stream_tables(resources: dict[str, An
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert props["StartingPosition"] == "TRIM_HORIZON"
         assert props["BisectBatchOnFunctionError"] is True
-        assert props["MaximumRetryAttempts"] == -1
-        assert props["MaximumRecordAgeInSeconds"] == -1
+        assert 0 <= props["MaximumRetryAttempts"] <= 100
+        assert 60 <= props["MaximumRecordAgeInSeconds"] <= 24 * 3600
+        assert props["DestinationConfig"] == {
+            "OnFailure": {"Destination": {"Fn::GetAtt": [infra.FAILURE_QUEUE_LOGICAL_ID, "Arn"]}}
+        }
+    queue = resources[infra.FAILURE_QUEUE_LOGICAL_ID]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"]["QueueName"] == "kizuna-prod-stream-failures"
+
+
+def test_a_consumer_reading_a_table_without_a_stream_is_refused(prod: infra.Stage) -> None:
+    plain = next(m for m in ALL_MODELS if not infra.stream_view_type(m))
+    with pytest.raises(infra.InfraError, match=r"no Meta\.stream_view_type"):
+        infra.mapped_models([plain], {infra.base_name(plain): ["x"]})
+    with pytest.raises(infra.InfraError, match="no model defines"):
+        infra.mapped_models([plain], {"nothing": ["x"]})
 
 
 def test_mapped_function_is_the_apps_stream_lambda() -> None:
@@ -150,13 +170,15 @@ def test_mapped_function_is_the_apps_stream_lambda() -> None:
     assert (infra.API_ROLE_LOGICAL_ID, infra.STREAM_ROLE_LOGICAL_ID) == ("ApiHandlerRole", "StreamHandlerRole")
 
 
-def test_functions_get_names_opensearch_parameter_and_log_groups(prod: infra.Stage, resources: dict[str, Any]) -> None:
+def test_functions_get_names_the_domain_endpoint_and_log_groups(prod: infra.Stage, resources: dict[str, Any]) -> None:
     template = infra.build_template(prod)
-    assert template["Parameters"]["OpenSearchUrl"]["Default"] == ""
+    assert "OpenSearchUrl" not in template["Parameters"]
     api, stream = resources["APIHandler"]["Properties"], resources["StreamHandler"]["Properties"]
     assert (api["FunctionName"], stream["FunctionName"]) == ("kizuna-prod", "kizuna-prod-stream_handler")
     for props in (api, stream):
-        assert props["Environment"]["Variables"]["KIZUNA_OPENSEARCH_URL"] == {"Ref": "OpenSearchUrl"}
+        assert props["Environment"]["Variables"]["KIZUNA_OPENSEARCH_URL"] == {
+            "Fn::Sub": "https://${SearchDomain.DomainEndpoint}"
+        }
     assert resources["ApiHandlerLogGroup"]["Properties"]["LogGroupName"] == "/aws/lambda/kizuna-prod"
     assert resources["APIHandler"]["DependsOn"] == ["ApiHandlerLogGroup"]
 
@@ -211,9 +233,11 @@ def test_policies_cover_every_table_index_and_stream(prod: infra.Stage, source: 
             assert allows(api, f"dynamodb:{action}", table), (action, table)
         for index in model._indexes.values():
             assert allows(api, "dynamodb:Query", f"{table}/index/{index.Meta.index_name}")
-        if getattr(model.Meta, "stream_view_type", None):
-            for action in infra.STREAM_ACTIONS:
-                assert allows(stream, action, f"{table}/stream/2026-11-26T00:00:00.000")
+        consumed = model.Meta.base_name in infra.consumed_tables()  # type: ignore[attr-defined]
+        for action in infra.STREAM_ACTIONS:
+            assert allows(stream, action, f"{table}/stream/2026-11-26T00:00:00.000") == consumed, (action, table)
+    assert allows(stream, "sqs:SendMessage", arn("sqs", "kizuna-prod-stream-failures"))
+    assert not allows(api, "sqs:SendMessage", arn("sqs", "kizuna-prod-stream-failures"))
     assert allows(api, "ssm:GetParameter", arn("ssm", "parameter/kizuna/prod/jwt-secret"))
     assert allows(api, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod:log-stream:x"))
     assert allows(stream, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod-stream_handler:*"))
@@ -297,7 +321,14 @@ class _ExtraItem(Model):
     by_author = _ByAuthor()
 
 
-def test_a_new_model_gets_its_table_mapping_and_policy_coverage(prod: infra.Stage) -> None:
+#: A consumer another engineer might add, reading the extra table's stream.
+EXTRA_CONSUMED = ["extra_things"]
+
+
+def test_a_new_model_gets_its_table_mapping_and_policy_coverage(
+    prod: infra.Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(infra.STREAM_CONSUMERS, "extra", (__name__, "EXTRA_CONSUMED"))
     resources = infra.build_template(prod, [*ALL_MODELS, _ExtraItem])["Resources"]
     props = resources["ExtraThingsTable"]["Properties"]
     assert props["TableName"] == "kizuna-prod-extra_things"
@@ -385,3 +416,26 @@ def test_command_line_writes_template_and_policies(tmp_path: Path, capsys: pytes
     assert (config.parent / "policy-qa-rank_placements.json").exists()
     assert "tables" in capsys.readouterr().out
     assert infra.main(["--stage", "nope", "-o", str(out), "--config", str(config)]) == 2
+
+
+# --- the region of an operator's commands ----------------------------------------------------------
+
+
+def test_the_profile_region_is_honoured_when_the_environment_names_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import DEFAULT_REGION, load_settings, profile_region
+
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = us-west-2\n\n[profile ops]\nregion = eu-west-1\n")
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert load_settings().region == "us-west-2"
+    monkeypatch.setenv("AWS_PROFILE", "ops")
+    assert load_settings().region == "eu-west-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-1")
+    assert load_settings().region == "ap-southeast-1"
+    # A stage's Lambda environment (the generator's view) never reads the operator's profile.
+    assert load_settings({"AWS_CONFIG_FILE": str(config)}).region == DEFAULT_REGION
+    assert profile_region({"AWS_CONFIG_FILE": str(tmp_path / "missing")}) is None
