@@ -56,7 +56,6 @@ def _drive(url: str, route: Route, clients: int, tokens: list[str]) -> Cell:
     cell = Cell()
     lock = threading.Lock()
     start = threading.Barrier(clients + 1, timeout=60)
-    deadline = [0.0]
 
     def client(i: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=30)
@@ -65,8 +64,9 @@ def _drive(url: str, route: Route, clients: int, tokens: list[str]) -> Cell:
         try:
             conn.connect()
             start.wait()
+            deadline = time.monotonic() + CELL_DEADLINE_S
             for n in range(share):
-                if time.monotonic() > deadline[0]:
+                if time.monotonic() > deadline:
                     break
                 body = route.body(i * share + n)
                 t0 = time.perf_counter()
@@ -91,7 +91,6 @@ def _drive(url: str, route: Route, clients: int, tokens: list[str]) -> Cell:
         t.start()
     start.wait()
     t0 = time.monotonic()
-    deadline[0] = t0 + CELL_DEADLINE_S
     for t in threads:
         t.join(CELL_DEADLINE_S + 40)
     cell.seconds = time.monotonic() - t0

@@ -126,6 +126,9 @@ def gunicorn_command(port: int, workers: int = 2, threads: int = 32) -> list[str
         # A deep accept queue and long keep-alive: a crowd of clients waits, it is never reset.
         "--backlog", "2048", "--keep-alive", "75", "--worker-connections", "1000",
         "--timeout", "60", "--graceful-timeout", "5",
+        # No request-line limit here (gunicorn's default answers an HTML 414 past 4 KiB): the app
+        # bounds every parameter itself and answers in JSON, as it does behind API Gateway.
+        "--limit-request-line", "0",
         "--chdir", str(ROOT), "--log-level", "warning", "--no-control-socket",
     ]  # fmt: skip
 

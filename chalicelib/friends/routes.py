@@ -31,6 +31,6 @@ def list_friends(caller: Caller, query: FriendQuery) -> Page[FriendOut]:
     return friends().list(caller, query.state, query.limit, query.cursor)
 
 
-@api.route("/friends/{handle}", "DELETE", summary="Unfriend, cancel or decline.", status=204, errors_=(404,))
+@api.route("/friends/{handle}", "DELETE", summary="Unfriend, cancel or decline.", status=204, errors_=(400, 404))
 def remove_friend(caller: Caller, handle: str) -> None:
     friends().remove(caller, handle)
