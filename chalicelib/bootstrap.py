@@ -31,6 +31,7 @@ from chalicelib.invites.service import InviteService
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
 from chalicelib.moderation.service import ModerationService
+from chalicelib.observability import BusinessMetrics
 from chalicelib.pagination import CursorCodec
 from chalicelib.placements.ports import InProcessRanker, Ranker
 from chalicelib.placements.service import CampaignService, PlacementService
@@ -110,6 +111,7 @@ def build(s: Settings) -> Services:
     key = signing_key(s)
     st = build_stores(s, key)
     index = search_index(s)
+    metrics = BusinessMetrics()
     placements = PlacementService(
         st.campaigns,
         st.companies,
@@ -118,9 +120,10 @@ def build(s: Settings) -> Services:
         ImpressionTokens(key.encode(), s.impression_ttl_s),
         s.sponsored_slots,
         s.reserve_price,
+        metrics=metrics,
     )
     members = MemberService(st.members, st.sessions, st.friends)
-    posts = PostService(st.posts, st.communities, st.companies, st.friends, st.members)
+    posts = PostService(st.posts, st.communities, st.companies, st.friends, st.members, metrics=metrics)
     return Services(
         settings=s,
         stores=st,
@@ -131,6 +134,7 @@ def build(s: Settings) -> Services:
             TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s),
             s.invite_quota,
             LoginAttemptStore(s.login_max_failures, s.login_window_s),
+            metrics=metrics,
         ),
         members=members,
         invites=InviteService(st.invites, s.invite_ttl_days),

@@ -5,7 +5,8 @@
   every domain shares, with :func:`active_member` and :func:`member_refs` over it);
 * time (:data:`Clock`, :func:`utcnow`) and ids: one way to mint each kind (:func:`new_id`,
   :func:`sortable_id`, :func:`secret_token`) and one :data:`Id` type to accept them at the edge;
-* the pydantic bases: :class:`Schema` for every shape, :class:`Strict` for request bodies.
+* the pydantic bases: :class:`Schema` for every shape, :class:`Strict` for request bodies;
+* the :class:`Metrics` port through which use cases count business events.
 """
 
 from __future__ import annotations
@@ -52,6 +53,25 @@ def sortable_id() -> str:
 def secret_token(nbytes: int = 16) -> str:
     """A random, URL-safe secret of ``nbytes`` bytes (16 = 128 bits): invite codes, session ids."""
     return secrets.token_urlsafe(nbytes)
+
+
+# --- business metrics ----------------------------------------------------------------------------
+
+
+class Metrics(Protocol):
+    """Counts of what happened in the business (signups, posts, answers, clicks, spend)."""
+
+    def record(self, name: str, value: float = 1) -> None: ...
+
+
+class NoMetrics:
+    """Records nothing: the default of every service, and what unit tests use."""
+
+    def record(self, name: str, value: float = 1) -> None:
+        return None
+
+
+NO_METRICS = NoMetrics()
 
 
 # --- pydantic bases ------------------------------------------------------------------------------

@@ -67,8 +67,17 @@ def record(name: str, value: float = 1) -> None:
     """Add ``value`` to the business metric ``name`` of the current request (flushed at its end)."""
     if name not in BUSINESS_METRICS:
         raise ValueError(f"unknown business metric {name!r}: declare it in BUSINESS_METRICS")
+    if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return  # only a Lambda's log becomes CloudWatch metrics: elsewhere there is nothing to count into
     _metrics().add_metric(name=name, unit=BUSINESS_METRICS[name][0], value=value)
     _pending.append(True)
+
+
+class BusinessMetrics:
+    """The kernel's ``Metrics`` port over :func:`record` (the composition root hands it to the services)."""
+
+    def record(self, name: str, value: float = 1) -> None:
+        record(name, value)
 
 
 def flush_metrics() -> None:

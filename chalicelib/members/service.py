@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from chalicelib import errors
-from chalicelib.kernel import Caller, Clock, Member, active_member, new_id, secret_token, utcnow
+from chalicelib.kernel import NO_METRICS, Caller, Clock, Member, Metrics, active_member, new_id, secret_token, utcnow
 from chalicelib.members import credentials
 from chalicelib.members.models import (
     HANDLE_PATTERN,
@@ -34,7 +34,9 @@ class AuthService:
         invite_quota: int,
         attempts: LoginAttempts,
         clock: Clock = utcnow,
+        metrics: Metrics = NO_METRICS,
     ):
+        self.metrics = metrics
         self.members = members
         self.sessions = sessions
         self.invites = invites
@@ -66,6 +68,7 @@ class AuthService:
             version=1,
         )
         self.members.signup(member, invite, now)
+        self.metrics.record("Signups")
         token, _ = self._start_session(member.id)
         return SignupResponse(member=MemberSelf.of(member), token=token)
 

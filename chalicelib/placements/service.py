@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib import errors
-from chalicelib.kernel import Caller, Clock, sortable_id, utcnow
+from chalicelib.kernel import NO_METRICS, Caller, Clock, Metrics, sortable_id, utcnow
 from chalicelib.pagination import Page
 from chalicelib.placements import matching, pacing
 from chalicelib.placements.models import (
@@ -218,7 +218,9 @@ class PlacementService:
         clock: Clock = utcnow,
         draw: Callable[[], float] = random.random,
         history_ttl_s: float = 60.0,
+        metrics: Metrics = NO_METRICS,
     ):
+        self.metrics = metrics
         self.campaigns = campaigns
         self.companies = companies
         self.index = index
@@ -268,6 +270,7 @@ class PlacementService:
             return []
         event = {"query": query, "slots": self.slots, "reserve_price": self.reserve_price, "candidates": candidates}
         result = self.ranker.rank(event)
+        self.metrics.record("Auctions")
         shown = []
         for placement in result["placements"][: self.slots]:
             campaign, label = by_id[placement["ad_id"]]
@@ -315,6 +318,9 @@ class PlacementService:
         else:
             outcome = self.campaigns.charge(impression, campaign, ad_day(now), now)
             charged = outcome == "charged"
+            if charged:
+                self.metrics.record("ClicksCharged")
+                self.metrics.record("Spend", impression.price)
             return ClickOutcome(campaign.target, charged, outcome, impression.price if charged else 0)
         if not self.campaigns.record(impression, outcome, now):
             outcome = "replay"

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from chalicelib import errors
 from chalicelib.kernel import (
+    NO_METRICS,
     Caller,
     Clock,
     MemberDirectory,
     MemberRef,
+    Metrics,
     active_member,
     member_refs,
     new_id,
@@ -49,7 +51,9 @@ class PostService:
         friends: FriendCheck,
         members: MemberDirectory,
         clock: Clock = utcnow,
+        metrics: Metrics = NO_METRICS,
     ):
+        self.metrics = metrics
         self.posts = posts
         self.communities = communities
         self.companies = companies
@@ -137,6 +141,7 @@ class PostService:
             version=1,
         )
         self.posts.create(post)
+        self.metrics.record("Posts")
         return self._post_out(post)
 
     def create_diary(self, caller: Caller, req: DiaryCreate) -> PostOut:
@@ -159,6 +164,7 @@ class PostService:
             version=1,
         )
         self.posts.create(post)
+        self.metrics.record("Posts")
         return self._post_out(post)
 
     def update(self, caller: Caller, post_id: str, req: PostUpdate) -> PostOut:
@@ -223,6 +229,8 @@ class PostService:
             )
             answers = official and post.kind == "inquiry" and post.status == "open"
             if self.posts.add_comment(post, comment, answers):
+                if answers:
+                    self.metrics.record("InquiriesAnswered")
                 return CommentOut.of(comment, self._authors([comment])[comment.author_id])
         raise errors.Conflict("The post changed meanwhile; retry.", code="edit_conflict")
 

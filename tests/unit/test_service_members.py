@@ -469,3 +469,21 @@ def test_stats_maps_every_total_to_its_field(world: World) -> None:
         "communities": 4,
         "posts": 5,
     }
+
+
+class CountingMetrics:
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, float]] = []
+
+    def record(self, name: str, value: float = 1) -> None:
+        self.recorded.append((name, value))
+
+
+def test_a_signup_is_counted_once_and_a_refused_one_not_at_all(world: World, alice: Member) -> None:
+    metrics = CountingMetrics()
+    world.auth.metrics = metrics
+    invite = world.invite(alice)
+    world.auth.signup(signup_request(invite.code, handle="counted"))
+    with pytest.raises(errors.Conflict):
+        world.auth.signup(signup_request(invite.code, handle="refused"))
+    assert metrics.recorded == [("Signups", 1)]
