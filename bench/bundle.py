@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -30,6 +29,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from bench.import_time import run_child
 from bench.report import ROOT, Row
 from bench.stats import median
 
@@ -38,7 +38,6 @@ ZIP = ROOT / "build" / "package" / "deployment.zip"
 TARGET_BYTES = 10 * 1024 * 1024
 IMPORT_TARGET = 1.15
 RUNS = 11
-TIMEOUT_S = 60
 #: What a bare-bones ranking cold start must stay under on this machine (noted, not judged).
 RANKING_CEILING_MS = 50.0
 HANDLERS = {
@@ -79,18 +78,7 @@ class _Bundle:
         self.env["PYTHONDONTWRITEBYTECODE"] = "1"
 
     def run(self, names: list[str]) -> dict[str, Any]:
-        res = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", self.code, json.dumps(names)],
-            cwd="/",
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-        if res.returncode != 0:
-            raise RuntimeError(f"child failed ({res.returncode}): {res.stderr.strip()[-600:]}")
-        return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+        return run_child([sys.executable, "-I", "-S", "-c", self.code, json.dumps(names)], "/", self.env)
 
 
 def run(ctx: Any) -> list[Row]:

@@ -110,18 +110,15 @@ class _Children:
         self.env["PYTHONPYCACHEPREFIX"] = cache_dir
 
     def run(self, code: str, *args: str) -> dict[str, Any]:
-        res = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-        if res.returncode != 0:
-            raise RuntimeError(f"child failed ({res.returncode}): {res.stderr.strip()[-600:]}")
-        return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+        return run_child([sys.executable, "-c", code, *args], ROOT, self.env)
+
+
+def run_child(cmd: list[str], cwd: Any, env: dict[str, str]) -> dict[str, Any]:
+    """Run a measuring child interpreter; the JSON object on its last line of output."""
+    res = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    if res.returncode != 0:
+        raise RuntimeError(f"child failed ({res.returncode}): {res.stderr.strip()[-600:]}")
+    return dict(json.loads(res.stdout.strip().splitlines()[-1]))
 
 
 def run(ctx: Any) -> list[Row]:
