@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints, model_validator
+from pydantic import AfterValidator, StringConstraints, model_validator
 
 from chalicelib.kernel import Id, MemberRef, Schema, Strict
 
@@ -15,8 +15,18 @@ Visibility = Literal["members", "friends", "private"]
 InquiryStatus = Literal["open", "answered", "resolved"]
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=5_000)]
+
+
+def _not_blank(value: str) -> str:
+    # Bodies keep their own line breaks and indentation, so they are not stripped; but a body of
+    # only spaces, newlines or full-width spaces says nothing and is refused like an empty one.
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
+CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=5_000), AfterValidator(_not_blank)]
 
 
 @dataclass

@@ -153,3 +153,16 @@ def test_withdrawn_authors_show_as_withdrawn_member(api, new_member):
     api.call("DELETE", "/me", token=leaver.token)
     post = api.call("GET", f"/posts/{pid}", token=owner.token).json_body
     assert post["author"] == {"handle": None, "display_name": "withdrawn member"}
+
+
+def test_a_blank_comment_or_body_is_refused_at_the_field(api, new_member):
+    author = new_member()
+    res = api.call("POST", "/diary", {"title": "日記", "body": "本文", "visibility": "members"}, token=author.token)
+    post_id = res.json_body["id"]
+    for blank in (" ", "\n\n", "\u3000\u3000", " \t "):
+        res = api.call("POST", f"/posts/{post_id}/comments", {"body": blank}, token=author.token)
+        assert res.status_code == 400, (repr(blank), res.body)
+        assert res.json_body["error"]["details"][0]["path"] == "body"
+        res = api.call("POST", "/diary", {"title": "日記", "body": blank}, token=author.token)
+        assert res.status_code == 400, (repr(blank), res.body)
+    assert api.call("GET", f"/posts/{post_id}", token=author.token).json_body["comment_count"] == 0

@@ -91,3 +91,18 @@ def test_the_app_answers_through_the_server_as_it_does_in_process(api_server: Se
     status, res, body = _once(api_server, "GET", "/me")
     assert status == 401 and body["error"]["code"] == "token_missing"
     assert res.getheader("WWW-Authenticate") == "Bearer"
+
+
+def test_the_web_front_lists_no_directory_and_proxies_strays_as_json(api_server: Service) -> None:
+    from local.stack import start_web
+
+    web = start_web(api_server.url)
+    try:
+        for folder in ("/js/", "/css/"):
+            status, _, body = _once(web, "GET", folder)
+            assert status == 404, folder
+            assert body["error"]["code"] == "not_found"
+        status, _, body = _once(web, "GET", "/api/no/such/route")
+        assert status == 404 and body["error"]["code"] == "route_not_found"
+    finally:
+        web.stop()
