@@ -19,6 +19,7 @@ from chalicelib.adapters.dynamodb.invite_store import InviteStore
 from chalicelib.adapters.dynamodb.login_attempts import LoginAttemptStore
 from chalicelib.adapters.dynamodb.member_store import MemberStore
 from chalicelib.adapters.dynamodb.post_store import PostStore
+from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
 from chalicelib.adapters.dynamodb.report_store import ReportStore
 from chalicelib.adapters.dynamodb.session_store import SessionStore
 from chalicelib.adapters.lambda_ranker import LambdaRanker
@@ -28,6 +29,8 @@ from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
 from chalicelib.friends.service import FriendService
 from chalicelib.invites.service import InviteService
+from chalicelib.kernel import RateLimiter
+from chalicelib.limits import PolicyLimiter, RatePolicy
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService
 from chalicelib.moderation.service import ModerationService
@@ -55,6 +58,7 @@ class Stores:
     companies: CompanyStore
     campaigns: CampaignStore
     reports: ReportStore
+    rate_limits: RateLimitStore
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Services:
     campaigns: CampaignService
     placements: PlacementService
     moderation: ModerationService
+    limiter: RateLimiter
 
 
 def signing_key(s: Settings) -> str:
@@ -103,6 +108,7 @@ def build_stores(s: Settings, key: str) -> Stores:
         companies=CompanyStore(dynamo),
         campaigns=CampaignStore(dynamo),
         reports=ReportStore(dynamo),
+        rate_limits=RateLimitStore(),
     )
 
 
@@ -112,6 +118,7 @@ def build(s: Settings) -> Services:
     st = build_stores(s, key)
     index = search_index(s)
     metrics = BusinessMetrics()
+    limiter = PolicyLimiter(RatePolicy(s.rate_limits, s.sandbox_rate_limits, s.sandbox_days), st.rate_limits)
     placements = PlacementService(
         st.campaigns,
         st.companies,
@@ -121,9 +128,12 @@ def build(s: Settings) -> Services:
         s.sponsored_slots,
         s.reserve_price,
         metrics=metrics,
+        limiter=limiter,
     )
     members = MemberService(st.members, st.sessions, st.friends)
-    posts = PostService(st.posts, st.communities, st.companies, st.friends, st.members, metrics=metrics)
+    posts = PostService(
+        st.posts, st.communities, st.companies, st.friends, st.members, metrics=metrics, limiter=limiter
+    )
     return Services(
         settings=s,
         stores=st,
@@ -133,19 +143,20 @@ def build(s: Settings) -> Services:
             st.invites,
             TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s),
             s.invite_quota,
-            LoginAttemptStore(s.login_max_failures, s.login_window_s),
+            LoginAttemptStore(s.login_max_failures, s.login_window_s, s.login_max_failures_per_address),
             metrics=metrics,
         ),
         members=members,
-        invites=InviteService(st.invites, s.invite_ttl_days),
-        friends=FriendService(st.friends, st.members),
+        invites=InviteService(st.invites, s.invite_ttl_days, limiter=limiter),
+        friends=FriendService(st.friends, st.members, limiter=limiter),
         communities=CommunityService(st.communities, st.companies, st.members),
         posts=posts,
         companies=CompanyService(st.companies, st.posts, st.members),
-        search=SearchService(index, st.friends, st.dynamo.cursors, st.members, placements),
+        search=SearchService(index, st.friends, st.dynamo.cursors, st.members, placements, limiter=limiter),
         campaigns=CampaignService(st.campaigns, st.companies, st.communities, st.posts),
         placements=placements,
-        moderation=ModerationService(st.reports, posts, members, st.communities, st.members),
+        moderation=ModerationService(st.reports, posts, members, st.communities, st.members, limiter=limiter),
+        limiter=limiter,
     )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from chalicelib.limits import DEFAULT_LIMITS, DEFAULT_SANDBOX_DAYS, DEFAULT_SANDBOX_LIMITS, Limit, parse_limits
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -33,6 +35,10 @@ class Settings:
     counter_shards: int
     login_max_failures: int
     login_window_s: int
+    login_max_failures_per_address: int
+    rate_limits: dict[str, Limit | None]
+    sandbox_rate_limits: dict[str, Limit | None]
+    sandbox_days: int
     sponsored_slots: int
     reserve_price: int
     impression_ttl_s: int
@@ -77,6 +83,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     The region is ``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else (for this process's own
     environment only, e.g. an operator's ``ops`` command) the AWS profile's, else ``DEFAULT_REGION``.
+
+    Rate limits (``chalicelib.limits``), per member and action, in fixed windows:
+
+    * ``KIZUNA_RATE_LIMITS``: overrides of :data:`chalicelib.limits.DEFAULT_LIMITS`, e.g.
+      ``comment=30/300,post=10/600,search=off`` (``*=n/s`` sets every action); unset, the defaults:
+      post 10/600, comment 30/300, diary 10/600, invite 20/3600, report 20/3600, search 60/60,
+      click 30/60, friend_request 30/3600;
+    * ``KIZUNA_SANDBOX_RATE_LIMITS``: the same for members in their first ``KIZUNA_SANDBOX_DAYS``
+      days (default 3; 0: no sandbox), over :data:`chalicelib.limits.DEFAULT_SANDBOX_LIMITS`: post
+      3/600, comment 10/300, diary 5/600, invite 3/3600, report 5/3600, search 30/60, click 10/60,
+      friend_request 10/3600.
+
+    Failed logins lock a (handle, source address) pair after ``KIZUNA_LOGIN_MAX_FAILURES`` (10) in
+    ``KIZUNA_LOGIN_WINDOW_S`` (900), and a source address after
+    ``KIZUNA_LOGIN_MAX_FAILURES_PER_ADDRESS`` (50) over all handles in the same window.
     """
     env = os.environ if environ is None else environ
 
@@ -105,6 +126,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),
         login_max_failures=_int("KIZUNA_LOGIN_MAX_FAILURES", 10),
         login_window_s=_int("KIZUNA_LOGIN_WINDOW_S", 900),
+        login_max_failures_per_address=_int("KIZUNA_LOGIN_MAX_FAILURES_PER_ADDRESS", 50),
+        rate_limits=parse_limits(env.get("KIZUNA_RATE_LIMITS", ""), DEFAULT_LIMITS),
+        sandbox_rate_limits=parse_limits(env.get("KIZUNA_SANDBOX_RATE_LIMITS", ""), DEFAULT_SANDBOX_LIMITS),
+        sandbox_days=_int("KIZUNA_SANDBOX_DAYS", DEFAULT_SANDBOX_DAYS),
         sponsored_slots=_int("KIZUNA_SPONSORED_SLOTS", 2),
         reserve_price=_int("KIZUNA_RESERVE_PRICE", 5),
         impression_ttl_s=_int("KIZUNA_IMPRESSION_TTL_S", 3600),

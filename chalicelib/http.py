@@ -11,6 +11,7 @@ calls with :meth:`Api.service`. So no domain module imports the composition root
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import re
@@ -194,6 +195,12 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+def source_ip(request: Request) -> str:
+    """The address the request came from, as API Gateway saw it (``unknown`` when absent)."""
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
 class Authenticator(Protocol):
     def authenticate(self, token: str) -> Caller: ...
 
@@ -251,7 +258,10 @@ class Api:
         public: bool = False,
         errors_: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register ``fn(caller=, body=, query=, **uri_params)``; it returns a model, a dict or None."""
+        """Register ``fn(caller=, body=, query=, **uri_params)``; it returns a model, a dict or None.
+
+        A view that has a ``source_ip`` parameter also receives the request's source address.
+        """
         spec = RouteSpec(method, self.prefix + path, summary, self.tag, status, public, body, query, response, errors_)
         unknown = [p for p in path_params(spec.path) if p not in PATH_PARAMS]
         if unknown:
@@ -260,6 +270,8 @@ class Api:
         ROUTES.append(spec)
 
         def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            wants_source_ip = "source_ip" in inspect.signature(fn).parameters
+
             @functools.wraps(fn)
             def view(**uri_params: Any) -> Response:
                 request = self.blueprint.current_request
@@ -271,6 +283,8 @@ class Api:
                         kwargs["body"] = parse_body(request, body)
                     if query is not None:
                         kwargs["query"] = parse_query(request, query)
+                    if wants_source_ip:
+                        kwargs["source_ip"] = source_ip(request)
                     # After the token (401 first) and the body and query (a bad body is a 400 whether
                     # the id exists or not, as before), before the view: no store sees a bad id.
                     check_path(uri_params)

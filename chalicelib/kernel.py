@@ -6,7 +6,8 @@
 * time (:data:`Clock`, :func:`utcnow`) and ids: one way to mint each kind (:func:`new_id`,
   :func:`sortable_id`, :func:`secret_token`) and one :data:`Id` type to accept them at the edge;
 * the pydantic bases: :class:`Schema` for every shape, :class:`Strict` for request bodies;
-* the :class:`Metrics` port through which use cases count business events.
+* the :class:`Metrics` port through which use cases count business events;
+* the :class:`RateLimiter` port every write use case calls first (policy in ``chalicelib.limits``).
 """
 
 from __future__ import annotations
@@ -72,6 +73,31 @@ class NoMetrics:
 
 
 NO_METRICS = NoMetrics()
+
+
+# --- rate limits ---------------------------------------------------------------------------------
+
+
+class RateLimiter(Protocol):
+    """Counts a member's actions; a use case calls :meth:`hit` before it writes anything.
+
+    ``action`` is one of ``chalicelib.limits.ACTIONS`` (post, comment, diary, invite, report,
+    search, click, friend_request).
+    """
+
+    def hit(self, caller: Caller, action: str) -> None:
+        """Count one ``action`` of the caller; ``errors.RateLimited`` (nothing counted) over the limit."""
+        ...
+
+
+class NoLimits:
+    """Limits nothing: the default of every service, and what unit tests use."""
+
+    def hit(self, caller: Caller, action: str) -> None:
+        return None
+
+
+NO_LIMITS = NoLimits()
 
 
 # --- pydantic bases ------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from local.stack import (
+    LOAD_LIMITS,
     ROOT,
     Service,
     aws_env,
@@ -139,6 +140,7 @@ class Chaos:
         self.env = {
             **os.environ,
             **aws_env(self.ddb.url, self.osmem.url),
+            **LOAD_LIMITS,
             "KIZUNA_JWT_SECRET": secrets.token_urlsafe(32),
             "KIZUNA_TABLE_PREFIX": f"chaos-{uuid.uuid4().hex[:8]}-",
             "KIZUNA_STAGE": "dev",

@@ -183,6 +183,17 @@ def aws_env(dynamodb_url: str, opensearch_url: str | None) -> dict[str, str]:
     return env
 
 
+#: The rate limits of the stacks that write faster than any person (the tests, the benchmarks, the
+#: chaos and fuzz runs, seeding through the API): far above what they do, so nothing they measure is
+#: a 429, yet every write still pays for its counter. The tests of the limits build their own services
+#: with small ones; ``make run`` keeps the real defaults (``chalicelib.limits``).
+LOAD_LIMITS = {
+    "KIZUNA_RATE_LIMITS": "*=1000000/60",
+    "KIZUNA_SANDBOX_RATE_LIMITS": "*=1000000/60",
+    "KIZUNA_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
+}
+
+
 def local_secret() -> str:
     """The signing key of the local stack: generated once into a git-ignored file."""
     path = STATE / "jwt-secret"
@@ -212,7 +223,8 @@ class Stack:
 @contextlib.contextmanager
 def throwaway_stack(prefix: str, extra_env: dict[str, str] | None = None) -> Iterator[tuple[Service, Service]]:
     """In-memory DynamoDB Local and osmem-server wired into ``os.environ``, with fresh tables under a
-    unique ``prefix`` and a random signing key; all undone on exit (the tests' and benchmarks' stack)."""
+    unique ``prefix``, a random signing key and :data:`LOAD_LIMITS`; all undone on exit (the tests'
+    and benchmarks' stack)."""
     stack = Stack()
     saved = dict(os.environ)
     try:
@@ -221,6 +233,7 @@ def throwaway_stack(prefix: str, extra_env: dict[str, str] | None = None) -> Ite
         os.environ.update(aws_env(dynamodb.url, osmem.url))
         os.environ["KIZUNA_JWT_SECRET"] = secrets.token_urlsafe(32)
         os.environ["KIZUNA_TABLE_PREFIX"] = f"{prefix}-{uuid.uuid4().hex[:8]}-"
+        os.environ.update(LOAD_LIMITS)
         os.environ.update(extra_env or {})
         from chalicelib import bootstrap
         from chalicelib.adapters.dynamodb import provisioning

@@ -20,7 +20,7 @@ friends = api.service("friends", FriendService)
     "POST",
     summary="Ask to be friends, or accept their request.",
     response=FriendOut,
-    errors_=(400, 404, 409),
+    errors_=(400, 404, 409, 429),
 )
 def request_friend(caller: Caller, handle: str) -> FriendOut:
     return friends().request(caller, handle)

@@ -5,15 +5,28 @@ from __future__ import annotations
 from chalicelib import errors
 from chalicelib.friends.models import FriendOut
 from chalicelib.friends.ports import FriendStore
-from chalicelib.kernel import Caller, Clock, Member, MemberDirectory, active_member, member_refs, utcnow
+from chalicelib.kernel import (
+    NO_LIMITS,
+    Caller,
+    Clock,
+    Member,
+    MemberDirectory,
+    RateLimiter,
+    active_member,
+    member_refs,
+    utcnow,
+)
 from chalicelib.pagination import Page
 
 
 class FriendService:
     """Mutual links: A asks B (A requested, B pending); B asks A back and both are friends."""
 
-    def __init__(self, friends: FriendStore, members: MemberDirectory, clock: Clock = utcnow):
+    def __init__(
+        self, friends: FriendStore, members: MemberDirectory, clock: Clock = utcnow, *, limiter: RateLimiter = NO_LIMITS
+    ):
         self.friends = friends
+        self.limiter = limiter
         self.members = members
         self.clock = clock
 
@@ -25,6 +38,7 @@ class FriendService:
 
     def request(self, caller: Caller, handle: str) -> FriendOut:
         """Send a request, or accept theirs; idempotent when already requested or friends."""
+        self.limiter.hit(caller, "friend_request")
         other = self._other(caller, handle)
         current = self.friends.get(caller.member_id, other.id)
         if current is not None and current.state in ("requested", "friends"):

@@ -22,7 +22,7 @@ invites = api.service("invites", InviteService)
     status=201,
     body=InviteCreate,
     response=InviteOut,
-    errors_=(400, 403),
+    errors_=(400, 403, 429),
 )
 def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
     return invites().create(caller, body.note)

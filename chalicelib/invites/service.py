@@ -7,20 +7,22 @@ from datetime import timedelta
 from chalicelib import errors
 from chalicelib.invites.models import Invite, InviteOut
 from chalicelib.invites.ports import InviteStore
-from chalicelib.kernel import Caller, Clock, secret_token, utcnow
+from chalicelib.kernel import NO_LIMITS, Caller, Clock, RateLimiter, secret_token, utcnow
 from chalicelib.pagination import Page
 
 
 class InviteService:
     """Members invite others; each code is 128-bit random, single use and expires."""
 
-    def __init__(self, invites: InviteStore, ttl_days: int, clock: Clock = utcnow):
+    def __init__(self, invites: InviteStore, ttl_days: int, clock: Clock = utcnow, *, limiter: RateLimiter = NO_LIMITS):
         self.invites = invites
+        self.limiter = limiter
         self.ttl = timedelta(days=ttl_days)
         self.clock = clock
 
     def issue(self, caller: Caller, note: str | None) -> Invite:
         """A new invite of the caller's, taken from their quota."""
+        self.limiter.hit(caller, "invite")
         now = self.clock()
         invite = Invite(
             code=secret_token(16),

@@ -53,15 +53,18 @@ class InviteLookup(Protocol):
 
 
 class LoginAttempts(Protocol):
-    """Failed logins per handle in a window."""
+    """Failed logins in a window, per (handle, source address) and per source address."""
 
-    def blocked_for(self, handle: str, now: datetime) -> tuple[int, bool]:
-        """Seconds until the handle may try again (0: not blocked), and whether failures are on record."""
+    def blocked_for(self, handle: str, address: str, now: datetime) -> tuple[int, bool]:
+        """Seconds until the handle may try again from the address (0: not blocked), and whether
+        failures of the handle from the address are on record."""
         ...
 
-    def record_failure(self, handle: str, now: datetime) -> None: ...
+    def record_failure(self, handle: str, address: str, now: datetime) -> None: ...
 
-    def clear(self, handle: str) -> None: ...
+    def clear(self, handle: str, address: str) -> None:
+        """Forget the handle's failures from the address (the address's own count stays)."""
+        ...
 
 
 class FriendLinks(Protocol):

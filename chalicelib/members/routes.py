@@ -47,8 +47,8 @@ def signup(body: SignupRequest) -> SignupResponse:
     public=True,
     errors_=(400, 401, 429),
 )
-def login(body: LoginRequest) -> TokenResponse:
-    return auth().login(body)
+def login(body: LoginRequest, source_ip: str) -> TokenResponse:
+    return auth().login(body, source_ip=source_ip)
 
 
 @api.route("/auth/logout", "POST", summary="End this session; the token stops working at once.", status=204)

@@ -21,6 +21,9 @@ from chalicelib.members.models import (
 )
 from chalicelib.members.ports import FriendLinks, InviteLookup, LoginAttempts, MemberStore, SessionStore, Tokens
 
+#: The source address of a login that came without one (an operator's command, a test).
+UNKNOWN_ADDRESS = "unknown"
+
 
 class AuthService:
     """Signup, login, logout and the per-request token check."""
@@ -99,23 +102,25 @@ class AuthService:
         self.members.create(member)
         return member, True
 
-    def login(self, req: LoginRequest) -> TokenResponse:
+    def login(self, req: LoginRequest, *, source_ip: str = UNKNOWN_ADDRESS) -> TokenResponse:
         """A new session for the right handle and password; one answer for every failure.
 
-        After too many failures the handle is locked for the rest of the window, known handles
-        and unknown ones alike, so the lock reveals nothing either.
+        After too many failures the handle is locked from that source address for the rest of the
+        window, known handles and unknown ones alike, so the lock reveals nothing either; an
+        address with too many failures over all handles is locked too. A lock never reaches
+        another address: guessing at a handle cannot lock its member out.
         """
         now = self.clock()
-        wait_s, failed_before = self.attempts.blocked_for(req.handle, now)
+        wait_s, failed_before = self.attempts.blocked_for(req.handle, source_ip, now)
         if wait_s:
             raise errors.RateLimited("Too many failed logins; try again later.", retry_after_s=wait_s)
         member = self.members.get_by_handle(req.handle)
         ok = credentials.verify_password(member.password_hash if member else None, req.password)
         if not ok or member is None or not member.active:
-            self.attempts.record_failure(req.handle, now)
+            self.attempts.record_failure(req.handle, source_ip, now)
             raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
         if failed_before:
-            self.attempts.clear(req.handle)
+            self.attempts.clear(req.handle, source_ip)
         token, expires_at = self._start_session(member.id)
         return TokenResponse(token=token, expires_at=expires_at)
 

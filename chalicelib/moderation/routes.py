@@ -25,7 +25,7 @@ moderation = api.service("moderation", ModerationService)
     status=201,
     body=ReportCreate,
     response=ReportOut,
-    errors_=(400, 404, 409),
+    errors_=(400, 404, 409, 429),
 )
 def create_report(caller: Caller, body: ReportCreate) -> ReportOut:
     return moderation().report(caller, body)

@@ -13,7 +13,7 @@ once a post is removed, a member banned or a report dismissed, the others ask th
 from __future__ import annotations
 
 from chalicelib import errors
-from chalicelib.kernel import Caller, Clock, MemberDirectory, active_member, new_id, utcnow
+from chalicelib.kernel import NO_LIMITS, Caller, Clock, MemberDirectory, RateLimiter, active_member, new_id, utcnow
 from chalicelib.moderation.models import Report, ReportCreate, ReportDetail, ReportOut, Resolution, ResolveReport
 from chalicelib.moderation.ports import Bans, Content, Moderators, ReportStore
 from chalicelib.pagination import Page
@@ -30,8 +30,11 @@ class ModerationService:
         communities: Moderators,
         members: MemberDirectory,
         clock: Clock = utcnow,
+        *,
+        limiter: RateLimiter = NO_LIMITS,
     ):
         self.reports = reports
+        self.limiter = limiter
         self.posts = posts
         self.bans = bans
         self.communities = communities
@@ -40,6 +43,7 @@ class ModerationService:
 
     def report(self, caller: Caller, req: ReportCreate) -> ReportOut:
         """File a report about something the caller may read (anything else is NotFound)."""
+        self.limiter.hit(caller, "report")
         target_id, target_key, accused_id, community_id = self._target(caller, req)
         if accused_id == caller.member_id:
             raise errors.InvalidInput("You cannot report yourself or your own content.", code="cannot_report_self")

@@ -88,7 +88,7 @@ def campaign_report(caller: Caller, company_id: str, campaign_id: str, query: Re
     "POST",
     summary="Follow a sponsored placement: records the click, charges at most once, returns the target.",
     response=ClickOut,
-    errors_=(404,),
+    errors_=(404, 429),
 )
 def click(caller: Caller, token: str) -> ClickOut:
     return placements().follow(caller, token)

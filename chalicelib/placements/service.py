@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib import errors
-from chalicelib.kernel import NO_METRICS, Caller, Clock, Metrics, sortable_id, utcnow
+from chalicelib.kernel import NO_LIMITS, NO_METRICS, Caller, Clock, Metrics, RateLimiter, sortable_id, utcnow
 from chalicelib.pagination import Page
 from chalicelib.placements import matching, pacing
 from chalicelib.placements.models import (
@@ -219,8 +219,11 @@ class PlacementService:
         draw: Callable[[], float] = random.random,
         history_ttl_s: float = 60.0,
         metrics: Metrics = NO_METRICS,
+        *,
+        limiter: RateLimiter = NO_LIMITS,
     ):
         self.metrics = metrics
+        self.limiter = limiter
         self.campaigns = campaigns
         self.companies = companies
         self.index = index
@@ -302,7 +305,11 @@ class PlacementService:
         return ClickOut(target=TargetOut(type=outcome.target.type, id=outcome.target.id))
 
     def click(self, caller: Caller, token: str) -> ClickOutcome:
-        """Record a click on a placement; charge it at most once, never beyond the day's budget."""
+        """Record a click on a placement; charge it at most once, never beyond the day's budget.
+
+        Every click counts against the caller's ``click`` rate limit first (:meth:`follow` too, once).
+        """
+        self.limiter.hit(caller, "click")
         impression = self.tokens.verify(token)
         campaign = self.campaigns.get(impression.company_id, impression.campaign_id)
         if campaign is None:

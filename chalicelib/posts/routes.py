@@ -33,7 +33,7 @@ posts = api.service("posts", PostService)
     status=201,
     body=PostCreate,
     response=PostOut,
-    errors_=(400, 403, 404),
+    errors_=(400, 403, 404, 429),
 )
 def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut:
     return posts().create_topic(caller, community_id, body)
@@ -58,7 +58,7 @@ def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[Pos
     status=201,
     body=DiaryCreate,
     response=PostOut,
-    errors_=(400,),
+    errors_=(400, 429),
 )
 def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
     return posts().create_diary(caller, body)
@@ -111,7 +111,7 @@ def delete_post(caller: Caller, post_id: str) -> None:
     status=201,
     body=CommentCreate,
     response=CommentOut,
-    errors_=(400, 404, 409),
+    errors_=(400, 404, 409, 429),
 )
 def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> CommentOut:
     return posts().comment(caller, post_id, body)

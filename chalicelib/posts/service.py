@@ -12,12 +12,14 @@ from collections.abc import Callable
 
 from chalicelib import errors
 from chalicelib.kernel import (
+    NO_LIMITS,
     NO_METRICS,
     Caller,
     Clock,
     MemberDirectory,
     MemberRef,
     Metrics,
+    RateLimiter,
     active_member,
     member_refs,
     new_id,
@@ -52,8 +54,11 @@ class PostService:
         members: MemberDirectory,
         clock: Clock = utcnow,
         metrics: Metrics = NO_METRICS,
+        *,
+        limiter: RateLimiter = NO_LIMITS,
     ):
         self.metrics = metrics
+        self.limiter = limiter
         self.posts = posts
         self.communities = communities
         self.companies = companies
@@ -115,6 +120,7 @@ class PostService:
 
     def create_topic(self, caller: Caller, community_id: str, req: PostCreate) -> PostOut:
         """A topic by a community member; a non-staff member's topic in an official community is an inquiry."""
+        self.limiter.hit(caller, "post")
         community = self.communities.get(community_id)
         if community is None:
             raise errors.NotFound("No such community.")
@@ -146,6 +152,7 @@ class PostService:
 
     def create_diary(self, caller: Caller, req: DiaryCreate) -> PostOut:
         """A diary entry of the caller's, for members, friends or themselves."""
+        self.limiter.hit(caller, "diary")
         now = self.clock()
         post = Post(
             id=new_id(),
@@ -215,6 +222,7 @@ class PostService:
 
     def comment(self, caller: Caller, post_id: str, req: CommentCreate) -> CommentOut:
         """Comment on a readable post; company staff answer officially, the first answer marks it answered."""
+        self.limiter.hit(caller, "comment")
         for _ in range(RACE_ATTEMPTS):
             post = self.readable_post(caller, post_id)
             official = post.company_id is not None and (self.companies.is_staff(post.company_id, caller.member_id))

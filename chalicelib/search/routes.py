@@ -20,7 +20,7 @@ search_service = api.service("search", SearchService)
     summary="Search posts and communities you may read (Japanese and English).",
     query=SearchQuery,
     response=SearchPage,
-    errors_=(400,),
+    errors_=(400, 429),
 )
 def search(caller: Caller, query: SearchQuery) -> SearchPage:
     return search_service().search(caller, query.q, query.type, query.cursor, query.limit)

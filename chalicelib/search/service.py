@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.kernel import Caller
+from chalicelib.kernel import NO_LIMITS, Caller, RateLimiter
 from chalicelib.pagination import CursorCodec, invalid_cursor
 from chalicelib.placements.models import SponsoredOut
 from chalicelib.search import query as build
@@ -46,8 +46,11 @@ class SearchService:
         cursors: CursorCodec,
         members: BannedMembers,
         placements: SponsoredPlacements | None = None,
+        *,
+        limiter: RateLimiter = NO_LIMITS,
     ):
         self.index = index
+        self.limiter = limiter
         self.friends = friends
         self.members = members
         self.cursors = cursors
@@ -78,7 +81,8 @@ class SearchService:
             raise invalid_cursor() from None
 
     def search(self, caller: Caller, q: str, search_type: SearchType, cursor: str | None, limit: int) -> SearchPage:
-        """One page of results for ``q``; only what the caller may read."""
+        """One page of results for ``q``; only what the caller may read (every page counts as a search)."""
+        self.limiter.hit(caller, "search")
         scope = self._scope(caller, q, search_type)
         after = self._after(scope, cursor)
         friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)

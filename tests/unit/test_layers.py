@@ -79,7 +79,7 @@ def test_a_service_depends_on_its_ports_the_kernel_and_domain_models_only(path: 
     assert not bad, f"{module_name(path)} imports {sorted(bad)}"
 
 
-@pytest.mark.parametrize("name", ["kernel", "pagination", "errors", "signing", "config"])
+@pytest.mark.parametrize("name", ["kernel", "pagination", "errors", "signing", "config", "limits"])
 def test_the_shared_kernel_imports_no_domain(name: str) -> None:
     found = imports(LIB / f"{name}.py")
     bad = {n for n in found if any(under(n, f"chalicelib.{d}") for d in DOMAINS)} | {

@@ -99,29 +99,30 @@ class FakeInvites:
 
 @dataclasses.dataclass
 class FakeAttempts:
-    """Failures per handle in a fixed window, like the DynamoDB store."""
+    """Failures per (handle, address) and per address in a fixed window, like the DynamoDB store."""
 
     max_failures: int = MAX_FAILURES
     window_s: int = WINDOW_S
-    by_handle: dict[str, tuple[int, datetime]] = dataclasses.field(default_factory=dict)
+    max_per_address: int = MAX_FAILURES * 5
+    by_key: dict[str, tuple[int, datetime]] = dataclasses.field(default_factory=dict)
 
-    def blocked_for(self, handle: str, now: datetime) -> tuple[int, bool]:
-        found = self.by_handle.get(handle.lower())
-        if found is None:
-            return 0, False
-        failures, ends = found
-        if failures < self.max_failures or ends <= now:
-            return 0, True
-        return int((ends - now).total_seconds()), True
+    def blocked_for(self, handle: str, address: str, now: datetime) -> tuple[int, bool]:
+        wait_s = 0
+        for key, limit in ((f"{handle.lower()}@{address}", self.max_failures), (f"@{address}", self.max_per_address)):
+            failures, ends = self.by_key.get(key, (0, now))
+            if failures >= limit and ends > now:
+                wait_s = max(wait_s, int((ends - now).total_seconds()))
+        return wait_s, f"{handle.lower()}@{address}" in self.by_key
 
-    def record_failure(self, handle: str, now: datetime) -> None:
-        failures, ends = self.by_handle.get(handle.lower(), (0, now))
-        if ends <= now:
-            failures, ends = 0, now + timedelta(seconds=self.window_s)
-        self.by_handle[handle.lower()] = (failures + 1, ends)
+    def record_failure(self, handle: str, address: str, now: datetime) -> None:
+        for key in (f"{handle.lower()}@{address}", f"@{address}"):
+            failures, ends = self.by_key.get(key, (0, now))
+            if ends <= now:
+                failures, ends = 0, now + timedelta(seconds=self.window_s)
+            self.by_key[key] = (failures + 1, ends)
 
-    def clear(self, handle: str) -> None:
-        self.by_handle.pop(handle.lower(), None)
+    def clear(self, handle: str, address: str) -> None:
+        self.by_key.pop(f"{handle.lower()}@{address}", None)
 
 
 @dataclasses.dataclass
@@ -323,7 +324,30 @@ def test_login_is_locked_after_too_many_failures_even_with_the_right_password(wo
     world.clock.advance(WINDOW_S - 300)
     world.auth.login(LoginRequest(handle="alice", password=PASSWORD))
     assert len(world.sessions.by_id) == 1
-    assert "alice" not in world.attempts.by_handle, "a successful login forgets the failures"
+    assert "alice@unknown" not in world.attempts.by_key, "a successful login forgets the failures"
+
+
+def test_a_lock_from_one_address_does_not_reach_another(world: World, alice: Member) -> None:
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(errors.Unauthenticated):
+            world.auth.login(LoginRequest(handle="alice", password="guess-guess"), source_ip="203.0.113.9")
+    with pytest.raises(errors.RateLimited):
+        world.auth.login(LoginRequest(handle="alice", password=PASSWORD), source_ip="203.0.113.9")
+
+    world.auth.login(LoginRequest(handle="alice", password=PASSWORD), source_ip="198.51.100.7")
+    assert len(world.sessions.by_id) == 1
+    assert "alice@203.0.113.9" in world.attempts.by_key, "the guesser's lock stays"
+
+
+def test_an_address_guessing_at_many_handles_is_locked_for_all_of_them(world: World, alice: Member) -> None:
+    for i in range(world.attempts.max_per_address):
+        with pytest.raises(errors.Unauthenticated):
+            world.auth.login(LoginRequest(handle=f"ghost{i}", password="guess-guess"), source_ip="203.0.113.9")
+
+    with pytest.raises(errors.RateLimited) as locked:
+        world.auth.login(LoginRequest(handle="alice", password=PASSWORD), source_ip="203.0.113.9")
+    assert locked.value.retry_after_s == WINDOW_S
+    world.auth.login(LoginRequest(handle="alice", password=PASSWORD), source_ip="198.51.100.7")
 
 
 # --- tokens and sessions -------------------------------------------------------------------------

@@ -460,7 +460,11 @@ class BanItem(Model):
 
 
 class LoginAttemptItem(Model):
-    """Failed logins of one handle (known or not) in the current window; expires by TTL."""
+    """Failed logins in the current window; expires by TTL.
+
+    ``handle`` is the key counted: ``<handle>@<source address>`` (the lock of one handle from one
+    address) or ``@<source address>`` (every failure from an address), never a handle alone.
+    """
 
     class Meta(_Meta):
         base_name = "login_attempts"
@@ -468,6 +472,22 @@ class LoginAttemptItem(Model):
     handle = UnicodeAttribute(hash_key=True)
     failures = NumberAttribute()
     window_ends = UTCDateTimeAttribute()
+    ttl = TTLAttribute()
+    version = NumberAttribute()
+
+
+class RateLimitItem(Model):
+    """One rate-limit window: ``counter_key`` is ``<action>#<member id>#<window start, epoch s>``.
+
+    ``hits`` only grows by a conditional ADD (never past the limit); the item expires by TTL once
+    its window has ended, and a new window is a new key, so an old item is never read again.
+    """
+
+    class Meta(_Meta):
+        base_name = "rate_limits"
+
+    counter_key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute()
     ttl = TTLAttribute()
     version = NumberAttribute()
 
@@ -555,6 +575,7 @@ ALL_MODELS: list[type[Model]] = [
     PlacementClickItem,
     LedgerItem,
     LoginAttemptItem,
+    RateLimitItem,
     BanItem,
     ReportItem,
     OpenReportItem,
