@@ -33,10 +33,16 @@ class SearchResult(Schema):
     title: str = Field(description="Plain text (escape it when rendering).")
     snippet: str = Field(description="HTML: hits in <mark>, everything else escaped.")
     community: ResultCommunity | None = Field(description="The community of a post; null for communities and diaries.")
+    official: bool = Field(
+        default=False, description="A verified company's official community, or a post in one (shown with 公式)."
+    )
 
 
 class SearchPage(Schema):
     query: str
+    total: int | None = Field(
+        default=None, description="About how many results the caller may read (the index's count; null if unknown)."
+    )
     sponsored: list[SponsoredOut] = Field(default_factory=list, description="Sponsored placements (first page only).")
     results: list[SearchResult]
     next_cursor: str | None = None

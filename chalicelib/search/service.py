@@ -33,7 +33,17 @@ def result(hit: Mapping[str, Any]) -> SearchResult:
         title=str(source.get("title") or ""),
         snippet=build.snippet(hit),
         community=community,
+        # A community document says whether it is official; a post is official where its community is.
+        official=bool(source.get("official")) or bool(source.get("type") == "post" and source.get("company_id")),
     )
+
+
+def total_of(response: Mapping[str, Any]) -> int | None:
+    """The index's count of matches (``hits.total``, a number or ``{value, relation}``), if it gave one."""
+    total = (response.get("hits") or {}).get("total")
+    if isinstance(total, dict):
+        total = total.get("value")
+    return int(total) if isinstance(total, int) else None
 
 
 class SearchService:
@@ -90,9 +100,12 @@ class SearchService:
         banned_ids = self.members.banned_ids()
         fetch = limit + 1
         fresh: list[Mapping[str, Any]] = []
+        total: int | None = None
         for _ in range(FETCH_ROUNDS):
             body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after, banned_ids)
-            hits = self.index.search(body)["hits"]["hits"]
+            response = self.index.search(body)
+            hits = response["hits"]["hits"]
+            total = total_of(response)
             fresh = [h for h in hits if not build.already_shown(h, after)]
             if len(fresh) > limit or len(hits) < fetch:
                 break
@@ -103,4 +116,6 @@ class SearchService:
             score, doc_id = build.position(page[-1])
             next_cursor = self.cursors.encode(scope, {"s": score, "id": doc_id})
         sponsored = self._sponsored(caller, q) if after is None else []
-        return SearchPage(query=q, sponsored=sponsored, results=[result(h) for h in page], next_cursor=next_cursor)
+        return SearchPage(
+            query=q, total=total, sponsored=sponsored, results=[result(h) for h in page], next_cursor=next_cursor
+        )

@@ -287,3 +287,24 @@ def test_a_banned_members_posts_disappear_from_search_at_once(api, author, new_m
     assert found(api, reader, word) == {kept, hidden, troll_diary}
     assert ops.main(["ban", troll.handle]) == 0
     assert found(api, reader, word) == {kept}
+
+
+def test_results_say_which_are_official_and_about_how_many_there_are(api, admin, new_member, indexed):
+    from content_helpers import create_company, name_staff
+
+    word = marker()
+    staff, asker = new_member(), new_member()
+    company = create_company(api, admin, name=f"公式検索株式会社 {word[:6]}")
+    assert name_staff(api, admin, company["id"], staff, "agent").status_code in (200, 201)
+    official = create_community(api, staff, name=f"公式 {word}", company_id=company["id"])
+    plain = create_community(api, asker, name=f"ふつう {word}")
+    join(api, asker, official["id"])
+    inquiry = post(api, asker, official["id"], f"質問 {word}", "本文")
+    chat = post(api, asker, plain["id"], f"雑談 {word}", "本文")
+    indexed()
+
+    res = api.call("GET", f"/search?q={word}&limit=2", token=asker.token)
+    assert res.status_code == 200, res.body
+    assert res.json_body["total"] == 4
+    flags = {r["id"]: r["official"] for r in search(api, asker, word)}
+    assert flags == {official["id"]: True, inquiry: True, plain["id"]: False, chat: False}
