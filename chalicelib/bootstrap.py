@@ -23,7 +23,7 @@ from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
 from chalicelib.adapters.dynamodb.report_store import ReportStore
 from chalicelib.adapters.dynamodb.session_store import SessionStore
 from chalicelib.adapters.lambda_ranker import LambdaRanker
-from chalicelib.adapters.opensearch import SearchIndex
+from chalicelib.adapters.opensearch import SearchIndex, stage_index
 from chalicelib.communities.service import CommunityService
 from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
@@ -169,7 +169,7 @@ def ranker(s: Settings) -> Ranker:
 
 def search_index(s: Settings) -> SearchIndex:
     """The search index of the stage (its OpenSearch client is built on first use)."""
-    return SearchIndex(s.opensearch_url, s.search_index, s.region)
+    return stage_index(s)
 
 
 @lru_cache(maxsize=1)

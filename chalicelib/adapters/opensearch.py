@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from chalicelib.config import Settings
 from chalicelib.search.documents import INDEX_BODY, Change
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ def client_for(url: str, region: str | None = None) -> OpenSearch:
         max_retries=1,
         retry_on_timeout=False,
     )
+
+
+def stage_index(s: Settings) -> SearchIndex:
+    """The search index (its alias) of the stage in ``s``; the client is built on first use."""
+    return SearchIndex(s.opensearch_url, s.search_index, s.region)
 
 
 class SearchIndex:

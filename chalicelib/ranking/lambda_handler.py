@@ -3,7 +3,7 @@
 Its own module so that a cold start imports the auction and nothing else: not ``app.py`` (the
 API, pydantic, Chalice), and never boto3, botocore, PynamoDB or opensearch-py. The API calls
 this function with a 1 s connect / 2 s read timeout, so its cold start is on the search path.
-``tests/unit/test_lambda_handlers.py`` checks what it imports; ``python -m bench bundle`` times it.
+``tests/unit/test_template_bundle.py`` checks what it imports; ``python -m bench bundle`` times it.
 """
 
 from __future__ import annotations

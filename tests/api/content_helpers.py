@@ -75,6 +75,18 @@ class Advertiser:
     topic: dict[str, Any]
 
 
+def make_advertiser(api: Any, admin: Any, new_member: Any) -> Advertiser:
+    """A verified company with an owner, an advertiser and an agent, its official community and a staff topic."""
+    company = create_company(api, admin, name="株式会社キズナゲームス")
+    owner, advertiser, agent = new_member(), new_member(), new_member()
+    name_staff(api, admin, company["id"], owner, "owner")
+    name_staff(api, owner, company["id"], advertiser, "advertiser")
+    name_staff(api, owner, company["id"], agent, "agent")
+    community = create_community(api, owner, name="キズナゲームス公式", company_id=company["id"])
+    topic = post_topic(api, owner, community["id"], title="新作のお知らせ")
+    return Advertiser(company, owner, advertiser, agent, community, topic)
+
+
 def campaign_body(target: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """A valid campaign body with ``changes`` applied."""
     body = {

@@ -18,10 +18,7 @@ from content_helpers import (
     campaign_body,
     campaigns_url,
     create_campaign,
-    create_community,
-    create_company,
-    name_staff,
-    post_topic,
+    make_advertiser,
 )
 
 import app as _app  # noqa: F401  (the route table is filled by importing the app)
@@ -64,14 +61,7 @@ def _valid_bodies(world: Advertiser) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def world(api, admin, new_member) -> Advertiser:
     """The ``shop`` fixture, once for the module: real ids to put beside the bad one."""
-    company = create_company(api, admin, name="株式会社キズナゲームス")
-    owner, advertiser, agent = new_member(), new_member(), new_member()
-    name_staff(api, admin, company["id"], owner, "owner")
-    name_staff(api, owner, company["id"], advertiser, "advertiser")
-    name_staff(api, owner, company["id"], agent, "agent")
-    community = create_community(api, owner, name="キズナゲームス公式", company_id=company["id"])
-    topic = post_topic(api, owner, community["id"], title="新作のお知らせ")
-    return Advertiser(company, owner, advertiser, agent, community, topic)
+    return make_advertiser(api, admin, new_member)
 
 
 @pytest.fixture(scope="module")
