@@ -32,7 +32,7 @@ from chalicelib.invites.service import InviteService
 from chalicelib.kernel import RateLimiter
 from chalicelib.limits import PolicyLimiter, RatePolicy
 from chalicelib.members.credentials import TokenIssuer
-from chalicelib.members.service import AuthService, MemberService
+from chalicelib.members.service import AuthService, MemberService, NamePolicy
 from chalicelib.moderation.service import ModerationService
 from chalicelib.observability import BusinessMetrics
 from chalicelib.pagination import CursorCodec
@@ -130,7 +130,8 @@ def build(s: Settings) -> Services:
         metrics=metrics,
         limiter=limiter,
     )
-    members = MemberService(st.members, st.sessions, st.friends)
+    names = NamePolicy(st.members, st.companies, s.admin_handle)
+    members = MemberService(st.members, st.sessions, st.friends, names=names)
     posts = PostService(
         st.posts, st.communities, st.companies, st.friends, st.members, metrics=metrics, limiter=limiter
     )
@@ -145,6 +146,7 @@ def build(s: Settings) -> Services:
             s.invite_quota,
             LoginAttemptStore(s.login_max_failures, s.login_window_s, s.login_max_failures_per_address),
             metrics=metrics,
+            names=names,
         ),
         members=members,
         invites=InviteService(st.invites, s.invite_ttl_days, limiter=limiter),

@@ -31,6 +31,8 @@ class Settings:
     token_ttl_s: int
     invite_quota: int
     admin_invite_quota: int
+    #: The operator's admin (``ADMIN_HANDLE``, default ``admin``): no one else may sign up with this handle.
+    admin_handle: str
     invite_ttl_days: int
     counter_shards: int
     login_max_failures: int
@@ -122,6 +124,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         token_ttl_s=_int("KIZUNA_TOKEN_TTL_S", 7 * 24 * 3600),
         invite_quota=_int("KIZUNA_INVITE_QUOTA", 5),
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
+        admin_handle=(env.get("ADMIN_HANDLE") or "admin").strip().lower(),
         invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),
         login_max_failures=_int("KIZUNA_LOGIN_MAX_FAILURES", 10),

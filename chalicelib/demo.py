@@ -18,7 +18,7 @@ DEMO_MEMBERS = [
     ("hanako", "山田花子"),
     ("taro", "佐藤太郎"),
     ("nintendo_fan", "DS好き"),
-    ("kizuna_support", "キズナゲームス サポート"),
+    ("games_support", "キズナゲームス サポート"),
 ]
 
 
@@ -87,9 +87,9 @@ def _seed_company(svc: Services, admin: Caller, m: dict[str, Caller]) -> None:
     company = svc.companies.create(
         admin, CompanyCreate(name="キズナゲームス株式会社", website="https://games.example.jp")
     )
-    svc.companies.put_staff(admin, company.id, "kizuna_support", "owner")
+    svc.companies.put_staff(admin, company.id, "games_support", "owner")
     official = svc.communities.create(
-        m["kizuna_support"],
+        m["games_support"],
         CommunityCreate(
             name="キズナゲームス公式サポート",
             description="キズナゲームスの公式コミュニティです。製品のご質問はこちらへどうぞ。",
@@ -108,13 +108,13 @@ def _seed_company(svc: Services, admin: Caller, m: dict[str, Caller]) -> None:
         m["taro"], official.id, PostCreate(title="予約特典について", body="特典のポスターはいつ届きますか？")
     )
     reply = svc.posts.comment(
-        m["kizuna_support"],
+        m["games_support"],
         answered.id,
         CommentCreate(body="お問い合わせありがとうございます。来週中に発送いたします。"),
     )
     svc.posts.resolve(m["taro"], answered.id, reply.id)
     svc.campaigns.create(
-        m["kizuna_support"],
+        m["games_support"],
         company.id,
         CampaignCreate(
             name="公式サポートの案内",

@@ -73,6 +73,14 @@ class FriendLinks(Protocol):
     def unlink_all(self, member_id: str) -> None: ...
 
 
+class CompanyNames(Protocol):
+    """The names of verified companies, which no member may take as a display name."""
+
+    def is_company_name(self, name: str) -> bool:
+        """Whether a verified company is called ``name`` (compared as ``members.models.name_key``)."""
+        ...
+
+
 class Tokens(Protocol):
     """Signing and checking bearer tokens."""
 

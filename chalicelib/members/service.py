@@ -6,10 +6,22 @@ import re
 from datetime import datetime
 
 from chalicelib import errors
-from chalicelib.kernel import NO_METRICS, Caller, Clock, Member, Metrics, active_member, new_id, secret_token, utcnow
+from chalicelib.kernel import (
+    NO_METRICS,
+    Caller,
+    Clock,
+    Member,
+    MemberDirectory,
+    Metrics,
+    active_member,
+    new_id,
+    secret_token,
+    utcnow,
+)
 from chalicelib.members import credentials
 from chalicelib.members.models import (
     HANDLE_PATTERN,
+    RESERVED_HANDLES,
     LoginRequest,
     MemberPublic,
     MemberSelf,
@@ -18,11 +30,79 @@ from chalicelib.members.models import (
     SignupResponse,
     Stats,
     TokenResponse,
+    is_reserved_handle,
+    name_key,
 )
-from chalicelib.members.ports import FriendLinks, InviteLookup, LoginAttempts, MemberStore, SessionStore, Tokens
+from chalicelib.members.ports import (
+    CompanyNames,
+    FriendLinks,
+    InviteLookup,
+    LoginAttempts,
+    MemberStore,
+    SessionStore,
+    Tokens,
+)
 
 #: The source address of a login that came without one (an operator's command, a test).
 UNKNOWN_ADDRESS = "unknown"
+
+
+def _refused(field: str, code: str, message: str) -> errors.InvalidInput:
+    """A 400 with its own code and one detail at the field, shaped like a validation error."""
+    return errors.InvalidInput(message, code=code, details=[{"path": field, "message": message, "type": code}])
+
+
+class NamePolicy:
+    """The rules of names that need data or settings; the character rules are ``DisplayName``'s.
+
+    * ``handle_reserved`` (400 at ``handle``): a signup's handle is one of
+      ``models.RESERVED_HANDLES``, starts with ``kizuna`` or is the configured admin's
+      (``Settings.admin_handle``). The operator's ``ensure_admin`` does not ask.
+    * ``display_name_reserved`` (400 at ``display_name``): the display name is a verified
+      company's name, a reserved handle word, the admin's handle or a handle-shaped ``kizuna…``
+      (plain "Kizuna", a given name, passes).
+    * ``display_name_taken`` (400 at ``display_name``): the display name is someone else's handle
+      (a leading ``@`` ignored). A 400 rather than a 409 like ``handle_taken``: no one holds a
+      display name, so this is not a clash with a resource's state that a retry could outlive; the
+      value is refused as impersonation, and the client shows it at the field the detail names,
+      as for any other invalid value.
+
+    Names are compared in :func:`members.models.name_key` form (NFKC, format characters dropped,
+    whitespace collapsed, trimmed, case-folded). Look-alikes from other scripts (Cyrillic "а" for
+    Latin "a") are not caught.
+    """
+
+    def __init__(self, members: MemberDirectory, companies: CompanyNames | None = None, admin_handle: str = "admin"):
+        self.members = members
+        self.companies = companies
+        self.admin_handle = admin_handle.lower()
+
+    def check_handle(self, handle: str) -> None:
+        """Refuse a reserved handle for a signup."""
+        if is_reserved_handle(handle, self.admin_handle):
+            raise _refused("handle", "handle_reserved", "This handle is reserved for Kizuna itself; choose another.")
+
+    def check_display_name(self, display_name: str, own_handle: str) -> None:
+        """Refuse a display name that impersonates someone else, a company or Kizuna itself."""
+        as_handle = name_key(display_name).removeprefix("@").strip()
+        if as_handle == own_handle.lower():
+            return  # one's own handle is one's own name
+        handle_shaped = re.fullmatch(HANDLE_PATTERN, as_handle) is not None
+        if (
+            as_handle in RESERVED_HANDLES
+            or as_handle == self.admin_handle
+            or (handle_shaped and as_handle.startswith("kizuna") and as_handle != "kizuna")
+            or (self.companies is not None and self.companies.is_company_name(display_name))
+        ):
+            raise _refused(
+                "display_name",
+                "display_name_reserved",
+                "This display name is reserved for Kizuna or a verified company; choose another.",
+            )
+        if handle_shaped and self.members.get_by_handle(as_handle) is not None:
+            raise _refused(
+                "display_name", "display_name_taken", "This display name is another member's handle; choose another."
+            )
 
 
 class AuthService:
@@ -38,6 +118,8 @@ class AuthService:
         attempts: LoginAttempts,
         clock: Clock = utcnow,
         metrics: Metrics = NO_METRICS,
+        *,
+        names: NamePolicy | None = None,
     ):
         self.metrics = metrics
         self.members = members
@@ -47,16 +129,20 @@ class AuthService:
         self.invite_quota = invite_quota
         self.attempts = attempts
         self.clock = clock
+        self.names = names or NamePolicy(members)
 
     def signup(self, req: SignupRequest) -> SignupResponse:
         """Join with an invite: the invite is used, the inviter and invitee become friends."""
         now = self.clock()
+        self.names.check_handle(req.handle)
         invite = self.invites.get(req.invite_code)
         if invite is None or invite.status_at(now) in ("revoked", "expired"):
             raise errors.Forbidden("This invite is unknown, expired or revoked.", code="invite_invalid")
         if invite.status == "used":
             raise errors.Conflict("This invite has already been used.", code="invite_used")
         credentials.check_password_policy(req.password, req.handle)
+        # After the invite: only an invited person learns whether a name is someone's handle.
+        self.names.check_display_name(req.display_name, req.handle)
         member = Member(
             id=new_id(),
             handle=req.handle.lower(),
@@ -149,10 +235,13 @@ class AuthService:
 class MemberService:
     """Profiles, withdrawal and bans."""
 
-    def __init__(self, members: MemberStore, sessions: SessionStore, friends: FriendLinks):
+    def __init__(
+        self, members: MemberStore, sessions: SessionStore, friends: FriendLinks, *, names: NamePolicy | None = None
+    ):
         self.members = members
         self.sessions = sessions
         self.friends = friends
+        self.names = names or NamePolicy(members)
 
     def _me(self, caller: Caller) -> Member:
         # The one authentication read serves; without it (a caller made by ops), read afresh.
@@ -166,9 +255,12 @@ class MemberService:
         return MemberSelf.of(self._me(caller))
 
     def update_me(self, caller: Caller, req: ProfileUpdate) -> MemberSelf:
-        """Change the caller's display name or email."""
+        """Change the caller's display name or email (a display name under :class:`NamePolicy`)."""
         changes = req.model_dump(exclude_none=True)
-        return MemberSelf.of(self.members.update_profile(self._me(caller), changes))
+        me = self._me(caller)
+        if req.display_name is not None:
+            self.names.check_display_name(req.display_name, me.handle)
+        return MemberSelf.of(self.members.update_profile(me, changes))
 
     def public_profile(self, handle: str) -> MemberPublic:
         """Any active member by handle; withdrawn, banned and unknown are all 404."""

@@ -20,6 +20,7 @@ import pytest
 from pynamodb.exceptions import CancellationReason, VerboseClientError
 
 from chalicelib.communities.models import Community, Membership
+from chalicelib.companies.models import Company
 from chalicelib.invites.models import Invite
 from chalicelib.kernel import Member, new_id, secret_token, sortable_id, utcnow
 from chalicelib.moderation.models import Report, Resolution
@@ -231,6 +232,17 @@ def post_resolve(st: Any) -> Any:
     )
 
 
+def company_create(st: Any) -> Any:
+    company = Company(new_id(), f"取引株式会社{uuid.uuid4().hex[:8]}", "https://tx.example.jp", utcnow())
+
+    def check(_: Any) -> None:
+        stored = st.companies.get(company.id)
+        assert stored is not None and stored.name == company.name
+        assert st.companies.is_company_name(company.name)
+
+    return lambda: st.companies.create(company), check
+
+
 def campaign_charge(st: Any) -> Any:
     campaign = _campaign()
     st.campaigns.create(campaign)
@@ -299,6 +311,7 @@ SCENARIOS: dict[str, Scenario] = {
     "PostStore.add_comment": post_add_comment,
     "PostStore.delete_comment": post_delete_comment,
     "PostStore.resolve": post_resolve,
+    "CompanyStore.create": company_create,
     "CampaignStore.charge": campaign_charge,
     "CampaignStore.count_impressions": campaign_count_impressions,
     "ReportStore.create": report_create,

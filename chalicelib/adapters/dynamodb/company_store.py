@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.adapters.dynamodb.base import Store
-from chalicelib.adapters.dynamodb.tables import CompanyItem, StaffItem
+from chalicelib.adapters.dynamodb.base import Store, Transaction
+from chalicelib.adapters.dynamodb.tables import CompanyItem, CompanyNameItem, StaffItem
 from chalicelib.companies.models import Company, Staff
+from chalicelib.members.models import name_key
 
 
 def _company(item: CompanyItem) -> Company:
@@ -27,10 +30,44 @@ class CompanyStore(Store):
     """Companies and who works for them (looked up per request, never trusted from a token)."""
 
     def create(self, company: Company) -> None:
-        """Store a new company."""
-        CompanyItem(
-            company.id, name=company.name, website=company.website, created_at=company.created_at, version=1
-        ).save(condition=CompanyItem.company_id.does_not_exist())
+        """Store a new company and, in the same transaction, its name (:meth:`is_company_name`)."""
+
+        key = name_key(company.name)
+
+        def write(tx: Transaction) -> None:
+            tx.save(
+                CompanyItem(
+                    company.id, name=company.name, website=company.website, created_at=company.created_at, version=1
+                ),
+                condition=CompanyItem.company_id.does_not_exist(),
+                label="company",
+            )
+            if not key:  # a name of invisible characters only: no display name can equal it
+                return
+            # Two companies may share a name: the first keeps it, the key says only that it is taken.
+            tx.update(
+                CompanyNameItem(key),
+                [
+                    CompanyNameItem.company_id.set(CompanyNameItem.company_id | company.id),
+                    CompanyNameItem.version.add(1),
+                ],
+                label="name",
+            )
+
+        failed = self.transact(write)
+        if failed is not None:
+            raise RuntimeError(f"company creation failed on its {failed} condition")
+
+    def is_company_name(self, name: str) -> bool:
+        """Whether a verified company is called ``name``, compared in ``name_key`` form (one GetItem)."""
+        key = name_key(name)
+        if not key:
+            return False
+        try:
+            CompanyNameItem.get(key, consistent_read=True, attributes_to_get=["name_key"])
+        except DoesNotExist:
+            return False
+        return True
 
     def get(self, company_id: str) -> Company | None:
         """A company by id (consistent read)."""
@@ -55,6 +92,12 @@ class CompanyStore(Store):
     def is_staff(self, company_id: str, member_id: str) -> bool:
         """Whether the member works for the company, in any role."""
         return self.staff(company_id, member_id) is not None
+
+    def website_hosts(self, company_id: str) -> tuple[str, ...]:
+        """The host of the company's website, without ``www.`` (its subdomains are the company's too)."""
+        company = self.get(company_id)
+        host = (urlsplit(company.website).hostname or "") if company else ""
+        return (host.removeprefix("www."),) if host else ()
 
     def put_staff(self, staff: Staff) -> Staff:
         """Name a member staff with ``role``, or change their role."""

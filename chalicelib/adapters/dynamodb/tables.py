@@ -557,6 +557,19 @@ class OpenReportItem(Model):
     version = NumberAttribute()
 
 
+class CompanyNameItem(Model):
+    """A verified company's name, keyed in ``members.models.name_key`` form, so that a display name
+    can be checked against every company with one GetItem; written in the company's creation
+    transaction. ``company_id`` is the first company of that name."""
+
+    class Meta(_Meta):
+        base_name = "company_names"
+
+    name_key = UnicodeAttribute(hash_key=True)
+    company_id = UnicodeAttribute()
+    version = NumberAttribute()
+
+
 ALL_MODELS: list[type[Model]] = [
     MemberItem,
     HandleItem,
@@ -579,6 +592,7 @@ ALL_MODELS: list[type[Model]] = [
     BanItem,
     ReportItem,
     OpenReportItem,
+    CompanyNameItem,
 ]
 
 
