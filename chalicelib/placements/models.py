@@ -26,6 +26,32 @@ DEFAULT_REPORT_DAYS = 7
 FIRST_REPORT_DAY = dt.date(2000, 1, 1)
 LAST_REPORT_DAY = dt.date(2100, 12, 31)
 
+#: Days are Japan days (UTC+9, no daylight saving): budgets, pacing and reports reset at midnight in Tokyo.
+JST = dt.timedelta(hours=9)
+
+#: A member's further clicks on a campaign within this time of a charged click are charged nothing.
+DUPLICATE_CLICK_WINDOW = dt.timedelta(hours=24)
+
+#: The keyword under which the report counts invalid clicks per day and reason (a label is ``<match>:<text>``).
+ALL_KEYWORDS = "*"
+
+#: Why a recorded click was not charged (the report's ``invalid_reasons``), in the order they are checked.
+InvalidReason = Literal["expired", "own_staff", "campaign_paused", "campaign_ended", "duplicate", "budget_exhausted"]
+INVALID_REASONS: tuple[InvalidReason, ...] = (
+    "expired",
+    "own_staff",
+    "campaign_paused",
+    "campaign_ended",
+    "duplicate",
+    "budget_exhausted",
+)
+
+
+def ad_day(now: dt.datetime) -> str:
+    """The Japan day of ``now``, e.g. ``2026-11-26``."""
+    return (now.astimezone(dt.UTC) + JST).date().isoformat()
+
+
 KeywordText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Headline = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 AdText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
@@ -83,7 +109,13 @@ class Budget:
 
 @dataclass(frozen=True)
 class ClickOutcome:
-    """What a click did: ``charged`` or why not (replay, expired, own_staff, budget_exhausted)."""
+    """What a click did: ``charged``, or why not.
+
+    Recorded and counted in the report (:data:`INVALID_REASONS`): ``expired``, ``own_staff``,
+    ``campaign_paused``, ``campaign_ended``, ``duplicate`` (the member's click on this campaign was
+    charged less than :data:`DUPLICATE_CLICK_WINDOW` ago), ``budget_exhausted``. Neither recorded
+    nor counted: ``replay`` (the token was clicked before) and ``other_member`` (not their token).
+    """
 
     target: Target
     charged: bool
@@ -280,8 +312,40 @@ class ReportRow(Schema):
     ctr: float | None = Field(description="clicks / impressions, null without impressions.")
     spend: int
     average_cpc: float | None = Field(description="spend / clicks in yen, null without clicks.")
+    invalid_clicks: int = Field(
+        default=0,
+        description="Clicks recorded but not charged (duplicates, a paused or ended campaign, expired tokens, "
+        "the company's own staff, no budget left); clicks counts only the charged ones.",
+    )
+
+
+class InvalidClickReasons(Schema):
+    """Clicks recorded but not charged, by reason."""
+
+    expired: int = Field(default=0, description="The placement's token had expired.")
+    own_staff: int = Field(default=0, description="Clicked by the company's own staff.")
+    campaign_paused: int = Field(default=0, description="The campaign was paused.")
+    campaign_ended: int = Field(default=0, description="The campaign had ended.")
+    duplicate: int = Field(
+        default=0, description="The member's click on this campaign was already charged within 24 hours."
+    )
+    budget_exhausted: int = Field(default=0, description="The day's budget could not pay the price.")
+
+
+class ReportTotals(Schema):
+    """The rows summed, and the invalid clicks of the window by reason."""
+
+    impressions: int
+    clicks: int
+    spend: int
+    invalid_clicks: int = Field(description="The rows' invalid_clicks summed.")
+    invalid_reasons: InvalidClickReasons = Field(
+        description="Invalid clicks of the window by reason, over every keyword (a keyword since removed "
+        "included, so after a keyword edit they may add up to more than invalid_clicks)."
+    )
 
 
 class CampaignReport(Schema):
     campaign_id: str
     rows: list[ReportRow]
+    totals: ReportTotals

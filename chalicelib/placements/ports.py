@@ -35,11 +35,14 @@ class CampaignStore(Protocol):
     def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]: ...
 
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
-        """``charged``, ``replay`` or ``budget_exhausted``: never beyond the day's budget, once per token."""
+        """``charged``, ``replay``, ``duplicate`` or ``budget_exhausted``: never beyond the day's budget,
+        once per token, and once per member and campaign within ``DUPLICATE_CLICK_WINDOW`` (even for
+        parallel clicks through different tokens); an uncharged click is recorded as :meth:`record` does."""
         ...
 
     def record(self, impression: Impression, outcome: str, now: datetime) -> bool:
-        """Record an uncharged click; False when the token was already clicked."""
+        """Record an uncharged click and count it in the report under ``outcome``; False when the
+        token was already clicked (then nothing is counted)."""
         ...
 
     def count_impressions(self, shown: Sequence[tuple[str, str, str]]) -> None:
@@ -51,7 +54,8 @@ class CampaignStore(Protocol):
         ...
 
     def report(self, campaign_id: str, days: Sequence[str], keywords: Sequence[str]) -> dict[tuple[str, str, str], int]:
-        """Counter values keyed by (day, keyword label, metric)."""
+        """Counter values keyed by (day, keyword label, metric): ``impressions``, ``clicks``, ``spend``,
+        ``invalid``; and by (day, ``*``, ``invalid:<reason>``) for each of ``INVALID_REASONS``."""
         ...
 
 

@@ -19,6 +19,9 @@ from chalicelib.kernel import NO_LIMITS, NO_METRICS, Caller, Clock, Metrics, Rat
 from chalicelib.pagination import Page
 from chalicelib.placements import matching, pacing
 from chalicelib.placements.models import (
+    ALL_KEYWORDS,
+    INVALID_REASONS,
+    JST,
     Campaign,
     CampaignCreate,
     CampaignOut,
@@ -26,12 +29,15 @@ from chalicelib.placements.models import (
     CampaignUpdate,
     ClickOut,
     ClickOutcome,
+    InvalidClickReasons,
     Keyword,
     ReportRow,
+    ReportTotals,
     Sponsored,
     Target,
     TargetIn,
     TargetOut,
+    ad_day,
     report_window,
 )
 from chalicelib.placements.ports import (
@@ -47,14 +53,12 @@ from chalicelib.placements.tokens import ImpressionTokens
 
 log = logging.getLogger(__name__)
 
-JST = timedelta(hours=9)
+__all__ = ["CampaignService", "PlacementService", "ad_day", "day_fraction", "keyword_label"]
+
 #: Staff roles that manage a company's campaigns.
 CAMPAIGN_ROLES = ("owner", "advertiser")
-
-
-def ad_day(now: datetime) -> str:
-    """The Japan day of ``now``, e.g. ``2026-11-26``."""
-    return (now.astimezone(UTC) + JST).date().isoformat()
+#: The click outcome of a campaign that is not active, by its status (any other status: ended).
+INACTIVE_OUTCOMES = {"paused": "campaign_paused"}
 
 
 def day_fraction(now: datetime) -> float:
@@ -175,7 +179,10 @@ class CampaignService:
     def report(
         self, caller: Caller, company_id: str, campaign_id: str, start: date | None, end: date | None
     ) -> CampaignReport:
-        """Impressions, clicks, CTR, spend and average CPC per day and keyword."""
+        """Impressions, clicks (charged), invalid clicks, CTR, spend and average CPC per day and keyword.
+
+        The totals sum the rows and break the window's invalid clicks down by reason.
+        """
         # The window first: a bad one is a 400 whatever the caller may see, as a bad query string is.
         start, end = report_window(start, end, date.fromisoformat(ad_day(self.clock())))
         campaign = self._campaign(caller, company_id, campaign_id)
@@ -188,6 +195,7 @@ class CampaignService:
                 impressions = values[(day, label, "impressions")]
                 clicks = values[(day, label, "clicks")]
                 spend = values[(day, label, "spend")]
+                invalid = values.get((day, label, "invalid"), 0)
                 rows.append(
                     ReportRow(
                         day=day,
@@ -198,9 +206,18 @@ class CampaignService:
                         ctr=round(clicks / impressions, 4) if impressions else None,
                         spend=spend,
                         average_cpc=round(spend / clicks, 2) if clicks else None,
+                        invalid_clicks=invalid,
                     )
                 )
-        return CampaignReport(campaign_id=campaign.id, rows=rows)
+        reasons = {r: sum(values.get((day, ALL_KEYWORDS, f"invalid:{r}"), 0) for day in days) for r in INVALID_REASONS}
+        totals = ReportTotals(
+            impressions=sum(r.impressions for r in rows),
+            clicks=sum(r.clicks for r in rows),
+            spend=sum(r.spend for r in rows),
+            invalid_clicks=sum(r.invalid_clicks for r in rows),
+            invalid_reasons=InvalidClickReasons(**reasons),
+        )
+        return CampaignReport(campaign_id=campaign.id, rows=rows, totals=totals)
 
 
 class PlacementService:
@@ -307,6 +324,10 @@ class PlacementService:
     def click(self, caller: Caller, token: str) -> ClickOutcome:
         """Record a click on a placement; charge it at most once, never beyond the day's budget.
 
+        A click is charged only on an active campaign, and only the first of a member's clicks on a
+        campaign within 24 hours (``duplicate`` after that, whichever token: the store decides in
+        the charge's transaction). Every other click on a token of the caller is recorded with why it
+        was not charged and counted in the report; the member is led to the target either way.
         Every click counts against the caller's ``click`` rate limit first (:meth:`follow` too, once).
         """
         self.limiter.hit(caller, "click")
@@ -322,6 +343,9 @@ class PlacementService:
             outcome = "expired"
         elif self.companies.is_staff(campaign.company_id, caller.member_id):
             outcome = "own_staff"
+        elif campaign.status != "active":
+            # A consistent read just before: a pause counts from the next click, as in the auction.
+            outcome = INACTIVE_OUTCOMES.get(campaign.status, "campaign_ended")
         else:
             outcome = self.campaigns.charge(impression, campaign, ad_day(now), now)
             charged = outcome == "charged"

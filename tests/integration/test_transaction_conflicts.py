@@ -255,6 +255,22 @@ def campaign_charge(st: Any) -> Any:
     )
 
 
+def campaign_record(st: Any) -> Any:
+    campaign = _campaign()
+    st.campaigns.create(campaign)
+    _, impression = ImpressionTokens(b"k", 60).issue(
+        campaign.id, campaign.company_id, "broad:rpg", 7, new_id(), utcnow().timestamp()
+    )
+    day = ad_day(utcnow())
+
+    def check(recorded: Any) -> None:
+        values = st.campaigns.report(campaign.id, [day], ["broad:rpg"])
+        assert recorded and values[(day, "broad:rpg", "invalid")] == 1
+        assert values[(day, "*", "invalid:campaign_paused")] == 1
+
+    return lambda: st.campaigns.record(impression, "campaign_paused", utcnow()), check
+
+
 def campaign_count_impressions(st: Any) -> Any:
     campaign_id = new_id()
     day = ad_day(utcnow())
@@ -313,6 +329,7 @@ SCENARIOS: dict[str, Scenario] = {
     "PostStore.resolve": post_resolve,
     "CompanyStore.create": company_create,
     "CampaignStore.charge": campaign_charge,
+    "CampaignStore.record": campaign_record,
     "CampaignStore.count_impressions": campaign_count_impressions,
     "ReportStore.create": report_create,
     "ReportStore.resolve": report_resolve,

@@ -6,6 +6,15 @@ charge per token), the ledger entry, and the day's budget decremented under
 ``spent``), plus the report counters. Either all of it happens or none: spend never exceeds the
 budget and the ledger always sums to the spend, whatever the concurrency.
 
+The same transaction claims the member's charge on the campaign for 24 hours: an item keyed
+(campaign, member) written under ``attribute_not_exists OR expires_at <= :now``. Two parallel
+clicks of one member on one campaign through two tokens both write that item, so at most one of
+them commits; the other is recorded as a ``duplicate`` and charged nothing.
+
+A click that is not charged (duplicate, expired, own staff, paused, no budget) is recorded with
+its reason in one transaction with its report counters: ``invalid`` per day and keyword, and
+``invalid:<reason>`` per day (keyword ``*``), so the counters always equal the uncharged records.
+
 Impression and click counts are sharded counters (``Counters``), so a popular campaign spreads
 its writes over shards instead of one hot item.
 """
@@ -14,15 +23,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib import errors
 from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure
-from chalicelib.adapters.dynamodb.tables import BudgetItem, CampaignItem, LedgerItem, PlacementClickItem
+from chalicelib.adapters.dynamodb.tables import (
+    BudgetItem,
+    CampaignItem,
+    ClickDedupItem,
+    LedgerItem,
+    PlacementClickItem,
+)
 from chalicelib.pagination import Slice
-from chalicelib.placements.models import Budget, Campaign, Keyword, Target
+from chalicelib.placements.models import (
+    ALL_KEYWORDS,
+    DUPLICATE_CLICK_WINDOW,
+    INVALID_REASONS,
+    Budget,
+    Campaign,
+    Keyword,
+    Target,
+    ad_day,
+)
 from chalicelib.placements.tokens import Impression
 
 #: A click's transaction loses races with other clicks on the same budget item: retry generously.
@@ -159,18 +183,27 @@ class CampaignStore(Store):
         )
 
     def record(self, impression: Impression, outcome: str, now: datetime) -> bool:
-        """Record a click that is not charged; False when the token was already clicked."""
-        try:
-            self._click(impression, False, outcome, now).save(condition=PlacementClickItem.nonce.does_not_exist())
-        except PutError as exc:
-            if is_condition_failure(exc):
-                return False
-            raise
-        return True
+        """Record a click that is not charged, with its report counters; False when the token was already clicked."""
+        day = ad_day(now)
+
+        def write(tx: Transaction) -> None:
+            tx.save(
+                self._click(impression, False, outcome, now),
+                condition=PlacementClickItem.nonce.does_not_exist(),
+                label="click",
+            )
+            self.counters.add(tx, counter(impression.campaign_id, "invalid", day, impression.keyword), 1)
+            self.counters.add(tx, counter(impression.campaign_id, f"invalid:{outcome}", day, ALL_KEYWORDS), 1)
+
+        return self.transact(write) is None
 
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
-        """Charge a click: ``charged``, ``replay`` (token already clicked) or ``budget_exhausted``."""
+        """Charge a click: ``charged``, ``replay`` (token already clicked), ``duplicate`` (the member's
+        click on this campaign was charged within :data:`DUPLICATE_CLICK_WINDOW`) or ``budget_exhausted``.
+        """
         price = impression.price
+        now_s = int(now.timestamp())
+        expires = now.astimezone(UTC) + DUPLICATE_CLICK_WINDOW
 
         def write(tx: Transaction) -> None:
             tx.save(
@@ -190,6 +223,18 @@ class CampaignStore(Store):
                 ),
                 condition=LedgerItem.entry_id.does_not_exist(),
                 label="ledger",
+            )
+            # Before the budget: a duplicate is a duplicate whatever the budget says.
+            tx.update(
+                ClickDedupItem(campaign.id, impression.member_id),
+                [
+                    ClickDedupItem.nonce.set(impression.nonce),
+                    ClickDedupItem.expires_at.set(int(expires.timestamp())),
+                    ClickDedupItem.ttl.set(expires),
+                    ClickDedupItem.version.add(1),
+                ],
+                condition=ClickDedupItem.campaign_id.does_not_exist() | (ClickDedupItem.expires_at <= now_s),
+                label="dedup",
             )
             tx.update(
                 BudgetItem(campaign.id, day),
@@ -211,7 +256,8 @@ class CampaignStore(Store):
             return "charged"
         if failed in ("click", "ledger"):
             return "replay"
-        return "budget_exhausted" if self.record(impression, "budget_exhausted", now) else "replay"
+        outcome = "duplicate" if failed == "dedup" else "budget_exhausted"
+        return outcome if self.record(impression, outcome, now) else "replay"
 
     def ledger(self, campaign_id: str, day: str) -> list[int]:
         """The amounts charged to a campaign on ``day`` (reports and audits)."""
@@ -238,12 +284,18 @@ class CampaignStore(Store):
         return {c: (totals[counter(c, "impressions")], totals[counter(c, "clicks")]) for c in ids}
 
     def report(self, campaign_id: str, days: Sequence[str], keywords: Sequence[str]) -> dict[tuple[str, str, str], int]:
-        """Counter values keyed by (day, keyword, metric) for impressions, clicks and spend."""
+        """Counter values keyed by (day, keyword, metric): impressions, clicks, spend and invalid per
+        keyword, and ``invalid:<reason>`` per day under the keyword ``*``."""
         names = {
             (day, kw, metric): counter(campaign_id, metric, day, kw)
             for day in days
             for kw in keywords
-            for metric in ("impressions", "clicks", "spend")
+            for metric in ("impressions", "clicks", "spend", "invalid")
+        }
+        names |= {
+            (day, ALL_KEYWORDS, f"invalid:{reason}"): counter(campaign_id, f"invalid:{reason}", day, ALL_KEYWORDS)
+            for day in days
+            for reason in INVALID_REASONS
         }
         values = self.counters.read(names.values())
         return {key: values[name] for key, name in names.items()}

@@ -557,6 +557,26 @@ class OpenReportItem(Model):
     version = NumberAttribute()
 
 
+class ClickDedupItem(Model):
+    """A member's charged click on a campaign: their further clicks on it before ``expires_at`` are duplicates.
+
+    Keyed (campaign id, member id) and written only inside the charge's transaction, under
+    ``attribute_not_exists OR expires_at <= :now``, so of two parallel clicks by one member on one
+    campaign (two tokens) exactly one is charged. ``expires_at`` (epoch seconds) decides, not the
+    TTL: DynamoDB deletes expired items lazily, and ``ttl`` only keeps the table small.
+    """
+
+    class Meta(_Meta):
+        base_name = "click_dedup"
+
+    campaign_id = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute(range_key=True)
+    nonce = UnicodeAttribute()
+    expires_at = NumberAttribute()
+    ttl = TTLAttribute()
+    version = NumberAttribute()
+
+
 class CompanyNameItem(Model):
     """A verified company's name, keyed in ``members.models.name_key`` form, so that a display name
     can be checked against every company with one GetItem; written in the company's creation
@@ -592,6 +612,7 @@ ALL_MODELS: list[type[Model]] = [
     BanItem,
     ReportItem,
     OpenReportItem,
+    ClickDedupItem,
     CompanyNameItem,
 ]
 
