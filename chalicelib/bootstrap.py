@@ -24,6 +24,7 @@ from chalicelib.adapters.dynamodb.report_store import ReportStore
 from chalicelib.adapters.dynamodb.session_store import SessionStore
 from chalicelib.adapters.lambda_ranker import LambdaRanker
 from chalicelib.adapters.opensearch import SearchIndex, stage_index
+from chalicelib.adapters.spam_check import ScorerSpamCheck
 from chalicelib.communities.service import CommunityService
 from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
@@ -34,6 +35,7 @@ from chalicelib.limits import PolicyLimiter, RatePolicy
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService, NamePolicy
 from chalicelib.moderation.service import ModerationService
+from chalicelib.moderation.spam import SpamConfig
 from chalicelib.observability import BusinessMetrics
 from chalicelib.pagination import CursorCodec
 from chalicelib.placements.ports import InProcessRanker, Ranker
@@ -133,7 +135,14 @@ def build(s: Settings) -> Services:
     names = NamePolicy(st.members, st.companies, s.admin_handle)
     members = MemberService(st.members, st.sessions, st.friends, names=names)
     posts = PostService(
-        st.posts, st.communities, st.companies, st.friends, st.members, metrics=metrics, limiter=limiter
+        st.posts,
+        st.communities,
+        st.companies,
+        st.friends,
+        st.members,
+        metrics=metrics,
+        limiter=limiter,
+        spam=spam_check(s),
     )
     return Services(
         settings=s,
@@ -160,6 +169,11 @@ def build(s: Settings) -> Services:
         moderation=ModerationService(st.reports, posts, members, st.communities, st.members, limiter=limiter),
         limiter=limiter,
     )
+
+
+def spam_check(s: Settings) -> ScorerSpamCheck:
+    """The spam check of new posts and comments: the pure scorer, its thresholds from the settings."""
+    return ScorerSpamCheck(SpamConfig.from_environ(s.spam_settings))
 
 
 def ranker(s: Settings) -> Ranker:

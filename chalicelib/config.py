@@ -45,6 +45,9 @@ class Settings:
     reserve_price: int
     impression_ttl_s: int
     ranking_function: str | None
+    #: The ``KIZUNA_SPAM_<FIELD>`` variables as set (thresholds and weights of the spam check, issue 9);
+    #: the composition root reads them with ``chalicelib.moderation.spam.SpamConfig.from_environ``.
+    spam_settings: dict[str, str]
 
     def table_name(self, base: str) -> str:
         """The physical name of a logical table, e.g. ``members`` -> ``kizuna-dev-members``."""
@@ -138,6 +141,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         impression_ttl_s=_int("KIZUNA_IMPRESSION_TTL_S", 3600),
         # Set in AWS: the search route invokes the rank_placements Lambda; unset, it ranks in-process.
         ranking_function=env.get("KIZUNA_RANKING_FUNCTION") or None,
+        spam_settings={k: v for k, v in env.items() if k.startswith("KIZUNA_SPAM_")},
     )
 
 

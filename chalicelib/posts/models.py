@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from chalicelib.kernel import Id, MemberRef, Schema, Strict
 
@@ -27,6 +27,30 @@ def _not_blank(value: str) -> str:
 
 Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
 CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=5_000), AfterValidator(_not_blank)]
+
+
+@dataclass(frozen=True)
+class SpamSubject:
+    """What a spam check is told about a new post or comment (the posts service knows all of it)."""
+
+    text: str
+    author_id: str
+    author_age_days: float
+    #: The post a comment answers (title and body); None for a post.
+    parent_text: str | None = None
+    #: The company's own website host(s) in its official community: links there are never a signal.
+    company_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpamVerdict:
+    """A spam check's answer: held or not, the score against its threshold, and why (JSON-ready signals)."""
+
+    held: bool
+    score: float
+    threshold: float
+    #: ``{"name", "weight", "detail"}`` of each signal that fired, heaviest first.
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,6 +75,10 @@ class Post:
     first_response_at: datetime | None = None
     accepted_comment_id: str | None = None
     version: int = 0
+    # Held for review (issue 9): only the author sees it, and it counts nowhere until approved.
+    held: bool = False
+    held_id: str | None = None
+    spam: SpamVerdict | None = None
 
 
 @dataclass
@@ -64,6 +92,10 @@ class Comment:
     body: str
     official: bool
     created_at: datetime
+    # Held for review (issue 9): only the author sees it, and it counts nowhere until approved.
+    held: bool = False
+    held_id: str | None = None
+    spam: SpamVerdict | None = None
 
 
 class PostCreate(Strict):
@@ -95,6 +127,9 @@ class ResolveRequest(Strict):
     comment_id: Id
 
 
+HELD_HELP = "Waiting for review: only its author sees it until a moderator approves it (then it appears as written)."
+
+
 class CommunityRef(Schema):
     id: str
     name: str
@@ -113,6 +148,7 @@ class PostOut(Schema):
     accepted_comment_id: str | None
     created_at: datetime
     updated_at: datetime
+    held: bool = Field(default=False, description=HELD_HELP)
 
     @classmethod
     def of(cls, p: Post, author: MemberRef) -> PostOut:
@@ -129,6 +165,7 @@ class PostOut(Schema):
             accepted_comment_id=p.accepted_comment_id,
             created_at=p.created_at,
             updated_at=p.updated_at,
+            held=p.held,
         )
 
 
@@ -139,7 +176,16 @@ class CommentOut(Schema):
     author: MemberRef
     official: bool
     created_at: datetime
+    held: bool = Field(default=False, description=HELD_HELP)
 
     @classmethod
     def of(cls, c: Comment, author: MemberRef) -> CommentOut:
-        return cls(id=c.id, post_id=c.post_id, body=c.body, author=author, official=c.official, created_at=c.created_at)
+        return cls(
+            id=c.id,
+            post_id=c.post_id,
+            body=c.body,
+            author=author,
+            official=c.official,
+            created_at=c.created_at,
+            held=c.held,
+        )

@@ -7,11 +7,15 @@ from typing import Any, Protocol
 
 from chalicelib.communities.models import Community, Membership
 from chalicelib.pagination import Slice
-from chalicelib.posts.models import Comment, Post
+from chalicelib.posts.models import Comment, Post, SpamSubject, SpamVerdict
 
 
 class PostStore(Protocol):
-    """Posts and comments, with the counts that go with them."""
+    """Posts and comments, with the counts that go with them.
+
+    A held post or comment (``held``) is stored with its place in the review queue and counted
+    nowhere (no post count, comment count, inquiry counter or inbox entry) until it is approved.
+    """
 
     def create(self, post: Post) -> None: ...
 
@@ -61,8 +65,18 @@ class StaffCheck(Protocol):
 
     def is_staff(self, company_id: str, member_id: str) -> bool: ...
 
+    def website_hosts(self, company_id: str) -> tuple[str, ...]:
+        """The host(s) of the company's website (links there are the company's own, never spam)."""
+        ...
+
 
 class FriendCheck(Protocol):
     """Whether two members are friends (friends-only diary entries)."""
 
     def are_friends(self, member_id: str, other_id: str) -> bool: ...
+
+
+class SpamCheck(Protocol):
+    """Scores a new post or comment: whether it is held for review, and why."""
+
+    def check(self, subject: SpamSubject) -> SpamVerdict: ...

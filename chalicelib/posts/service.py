@@ -3,12 +3,19 @@
 Reading rules in one place (:meth:`PostService.readable`): community posts are for every
 member; a diary entry is for every member, the author's friends, or the author alone. A post
 the caller may not read is a 404 on every path, exactly like a post that does not exist.
+
+Spam (issue 9): every new post and comment is scored by the ``SpamCheck`` port, except an admin's
+and a company's staff's in its own official community. A held item is shown to its author only
+(marked ``held``), in no one else's page or list, not in the search index, and counts nowhere
+until a moderator approves it (``chalicelib.moderation.review``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 from chalicelib import errors
 from chalicelib.kernel import (
@@ -36,10 +43,14 @@ from chalicelib.posts.models import (
     PostCreate,
     PostOut,
     PostUpdate,
+    SpamSubject,
+    SpamVerdict,
 )
-from chalicelib.posts.ports import CommunityAccess, FriendCheck, PostStore, StaffCheck
+from chalicelib.posts.ports import CommunityAccess, FriendCheck, PostStore, SpamCheck, StaffCheck
 
 RACE_ATTEMPTS = 5
+
+Item = TypeVar("Item", Post, Comment)
 
 
 class PostService:
@@ -56,7 +67,9 @@ class PostService:
         metrics: Metrics = NO_METRICS,
         *,
         limiter: RateLimiter = NO_LIMITS,
+        spam: SpamCheck | None = None,
     ):
+        self.spam = spam
         self.metrics = metrics
         self.limiter = limiter
         self.posts = posts
@@ -82,8 +95,18 @@ class PostService:
 
     # --- reading -------------------------------------------------------------------------------
 
+    def _visible(self, caller: Caller, item: Post | Comment) -> bool:
+        """Whether an item the caller may otherwise read is shown to them: a held one only to its author."""
+        return not item.held or item.author_id == caller.member_id
+
+    def _shown(self, caller: Caller, found: Slice[Item]) -> Slice[Item]:
+        """The page without what is not shown to the caller (the cursor is kept: the next page goes on)."""
+        return Slice([i for i in found.items if self._visible(caller, i)], found.next_cursor)
+
     def readable(self, caller: Caller, post: Post) -> bool:
         """Whether the caller may read ``post`` now."""
+        if not self._visible(caller, post):
+            return False
         if post.visibility == "members" or post.author_id == caller.member_id:
             return True
         return post.visibility == "friends" and self.friends.are_friends(caller.member_id, post.author_id)
@@ -103,7 +126,7 @@ class PostService:
         """A community's posts, newest first."""
         if self.communities.get(community_id) is None:
             raise errors.NotFound("No such community.")
-        return self._posts_page(self.posts.list_community(community_id, limit, cursor))
+        return self._posts_page(self._shown(caller, self.posts.list_community(community_id, limit, cursor)))
 
     def list_diary(self, caller: Caller, handle: str, limit: int, cursor: str | None) -> Page[PostOut]:
         """The entries of ``handle`` that the caller may read, newest first."""
@@ -114,7 +137,7 @@ class PostService:
             audience = "friends"
         else:
             audience = "members"
-        return self._posts_page(self.posts.list_diary(author.id, audience, limit, cursor))
+        return self._posts_page(self._shown(caller, self.posts.list_diary(author.id, audience, limit, cursor)))
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -130,6 +153,8 @@ class PostService:
             not self.companies.is_staff(community.company_id, caller.member_id)
         )
         now = self.clock()
+        staff = community.company_id is not None and not inquiry  # the company's staff in its own community
+        verdict = self._spam(caller, f"{req.title}\n{req.body}", None, community.company_id, staff, now)
         post = Post(
             id=new_id(),
             kind="inquiry" if inquiry else "topic",
@@ -145,15 +170,18 @@ class PostService:
             created_at=now,
             updated_at=now,
             version=1,
+            **self._held_fields(verdict),
         )
         self.posts.create(post)
-        self.metrics.record("Posts")
+        if not post.held:
+            self.metrics.record("Posts")
         return self._post_out(post)
 
     def create_diary(self, caller: Caller, req: DiaryCreate) -> PostOut:
         """A diary entry of the caller's, for members, friends or themselves."""
         self.limiter.hit(caller, "diary")
         now = self.clock()
+        verdict = self._spam(caller, f"{req.title}\n{req.body}", None, None, False, now)
         post = Post(
             id=new_id(),
             kind="diary",
@@ -169,9 +197,11 @@ class PostService:
             created_at=now,
             updated_at=now,
             version=1,
+            **self._held_fields(verdict),
         )
         self.posts.create(post)
-        self.metrics.record("Posts")
+        if not post.held:
+            self.metrics.record("Posts")
         return self._post_out(post)
 
     def update(self, caller: Caller, post_id: str, req: PostUpdate) -> PostOut:
@@ -223,9 +253,14 @@ class PostService:
     def comment(self, caller: Caller, post_id: str, req: CommentCreate) -> CommentOut:
         """Comment on a readable post; company staff answer officially, the first answer marks it answered."""
         self.limiter.hit(caller, "comment")
+        verdict: SpamVerdict | None = None
+        scored = False
         for _ in range(RACE_ATTEMPTS):
             post = self.readable_post(caller, post_id)
             official = post.company_id is not None and (self.companies.is_staff(post.company_id, caller.member_id))
+            if not scored:  # once: a retried race must not remember the same text twice
+                parent = f"{post.title}\n{post.body}"
+                verdict, scored = self._spam(caller, req.body, parent, post.company_id, official, self.clock()), True
             comment = Comment(
                 post_id=post.id,
                 id=sortable_id(),
@@ -234,8 +269,9 @@ class PostService:
                 body=req.body,
                 official=official,
                 created_at=self.clock(),
+                **self._held_fields(verdict),
             )
-            answers = official and post.kind == "inquiry" and post.status == "open"
+            answers = official and not comment.held and post.kind == "inquiry" and post.status == "open"
             if self.posts.add_comment(post, comment, answers):
                 if answers:
                     self.metrics.record("InquiriesAnswered")
@@ -246,7 +282,7 @@ class PostService:
         """A comment on a post the caller may read, with the post; anything else is NotFound."""
         post = self.readable_post(caller, post_id)
         found = self.posts.get_comment(post_id, comment_id)
-        if found is None:
+        if found is None or not self._visible(caller, found):
             raise errors.NotFound("No such comment.")
         return post, found
 
@@ -264,7 +300,7 @@ class PostService:
     def comments(self, caller: Caller, post_id: str, limit: int, cursor: str | None) -> Page[CommentOut]:
         """A readable post's comments, oldest first."""
         self.readable_post(caller, post_id)
-        found = self.posts.list_comments(post_id, limit, cursor)
+        found = self._shown(caller, self.posts.list_comments(post_id, limit, cursor))
         authors = self._authors(found.items)
         return Page[CommentOut](
             items=[CommentOut.of(c, authors[c.author_id]) for c in found.items], next_cursor=found.next_cursor
@@ -276,10 +312,13 @@ class PostService:
             post = self.readable_post(caller, post_id)
             if post.kind != "inquiry" or post.company_id is None:
                 raise errors.InvalidInput("Only inquiries can be resolved.", code="not_an_inquiry")
+            if post.held:
+                raise errors.Conflict("This inquiry is waiting for review.", code="held_for_review")
             is_staff = self.companies.is_staff(post.company_id, caller.member_id)
             if post.author_id != caller.member_id and not is_staff:
                 raise errors.Forbidden("Only the inquiry's author or the company's staff resolve it.")
-            if self.posts.get_comment(post.id, comment_id) is None:
+            accepted = self.posts.get_comment(post.id, comment_id)
+            if accepted is None or accepted.held:
                 raise errors.InvalidInput(
                     "No such comment on this inquiry.",
                     details=[{"path": "comment_id", "message": "no such comment on this inquiry", "type": "value"}],
@@ -295,3 +334,23 @@ class PostService:
                     )
                 )
         raise errors.Conflict("The inquiry changed meanwhile; retry.", code="edit_conflict")
+
+    # --- spam ----------------------------------------------------------------------------------
+
+    def _spam(
+        self, caller: Caller, text: str, parent_text: str | None, company_id: str | None, staff: bool, now: datetime
+    ) -> SpamVerdict | None:
+        """The spam check's verdict on a new item; None without a check, for admins and for the company's staff."""
+        if self.spam is None or staff or caller.is_admin:
+            return None
+        author = caller.member or self.members.get(caller.member_id)
+        age_days = 365.0 if author is None else max(0.0, (now - author.created_at).total_seconds() / 86400)
+        hosts = self.companies.website_hosts(company_id) if company_id else ()
+        return self.spam.check(SpamSubject(text, caller.member_id, age_days, parent_text, hosts))
+
+    @staticmethod
+    def _held_fields(verdict: SpamVerdict | None) -> dict[str, Any]:
+        """The spam fields of a new Post or Comment; a held one gets its (time-sortable) place in the review queue."""
+        if verdict is None:
+            return {}
+        return {"held": verdict.held, "held_id": sortable_id() if verdict.held else None, "spam": verdict}

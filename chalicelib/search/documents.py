@@ -11,7 +11,9 @@ never appear among the results; sponsored retrieval filters on ``type: ad``. Eve
 document is written with ``version_type=external`` and the item's integer ``version``, so a
 replayed or late change (lower version) is refused with 409 and the index converges on the
 table. A deleted item becomes a delete at ``version + 1``: its last document was at
-``version``, and an external delete must be above it.
+``version``, and an external delete must be above it. A post held for review (``held``) is not in
+the index either (a delete at ``version + 1``); approving it adds 2 to its version, so its first
+document is above that delete.
 """
 
 from __future__ import annotations
@@ -170,6 +172,8 @@ def ad_document(item: Mapping[str, Any]) -> dict[str, Any]:
 def document(doc_type: DocType, item: Mapping[str, Any]) -> dict[str, Any] | None:
     """The document of a live item, or None when the item must not be in the index."""
     if item.get("deleted") or item.get("status") == "deleted":
+        return None
+    if item.get("held"):  # held by the spam check: written when approved (at a version above the delete)
         return None
     if doc_type == "ad":
         return ad_document(item)

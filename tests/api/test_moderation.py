@@ -47,7 +47,7 @@ def board(api, new_member) -> dict[str, Any]:
         join(api, m, community["id"])
     res = api.call("PUT", f"/communities/{community['id']}/moderators/{moderator.handle}", token=owner.token)
     assert res.status_code == 200, res.body
-    topic = post_topic(api, troll, community["id"], title="激安ブランド品はこちら")
+    topic = post_topic(api, troll, community["id"], title="ブランド品はこちら")
     return {
         "community": community,
         "owner": owner,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.kernel import Caller, Member, new_id
+from chalicelib.posts.models import SpamSubject, SpamVerdict
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -70,3 +71,17 @@ class FakeMembers:
 
     def get_many(self, member_ids: Iterable[str]) -> dict[str, Member]:
         return {i: self.by_id[i] for i in member_ids if i in self.by_id}
+
+
+@dataclass
+class FakeSpamCheck:
+    """The posts' SpamCheck: holds any text containing ``spam_word``; keeps what it was asked."""
+
+    spam_word: str = "SPAM"
+    subjects: list[SpamSubject] = field(default_factory=list)
+
+    def check(self, subject: SpamSubject) -> SpamVerdict:
+        self.subjects.append(subject)
+        held = self.spam_word in subject.text
+        signals = [{"name": "fake", "weight": 2.0, "detail": self.spam_word}] if held else []
+        return SpamVerdict(held=held, score=2.0 if held else 0.0, threshold=1.0, signals=signals)

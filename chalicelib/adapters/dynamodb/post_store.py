@@ -4,11 +4,16 @@ Every list is a Query: a community's topics on ``by_community``, a diary on the 
 ``diary_*`` index for the reader's audience, a company's inquiries per status on
 ``inquiries_by_status``, comments on the comments table's own key. Comment counts and the
 per-company inquiry status counts change in the same transaction as the item they count.
+
+A held post or comment (issue 9) is written with its entry in the review queue (``HeldItem``, in the
+same transaction) and counted nowhere: no post count, comment count, inquiry counter, inbox key or
+friends/members diary key until it is approved (``held_store.HeldStore``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +23,7 @@ from pynamodb.expressions.update import Action
 from chalicelib import errors
 from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure, set_or_remove
 from chalicelib.adapters.dynamodb.member_store import Stat
-from chalicelib.adapters.dynamodb.tables import CommentItem, PostItem
+from chalicelib.adapters.dynamodb.tables import CommentItem, HeldItem, PostItem
 from chalicelib.pagination import Slice
 from chalicelib.posts.models import Comment, Post
 
@@ -40,14 +45,59 @@ def _inbox_key(company_id: str, status: str) -> str:
 
 
 def _diary_keys(post: Post) -> dict[str, str | None]:
-    """The sparse diary index keys: the author id where the audience may read the entry."""
+    """The sparse diary index keys: the author id where the audience may read the entry (a held one: the author)."""
     if post.kind != "diary":
         return {"diary_all": None, "diary_friends": None, "diary_members": None}
+    shown = not post.held
     return {
         "diary_all": post.author_id,
-        "diary_friends": post.author_id if post.visibility in ("members", "friends") else None,
-        "diary_members": post.author_id if post.visibility == "members" else None,
+        "diary_friends": post.author_id if shown and post.visibility in ("members", "friends") else None,
+        "diary_members": post.author_id if shown and post.visibility == "members" else None,
     }
+
+
+def held_queue(community_id: str | None) -> str:
+    """The review queue of an item: its community's, or ``diary`` (admins review diary entries)."""
+    return f"community#{community_id}" if community_id else "diary"
+
+
+def _spam_attributes(item: Post | Comment) -> dict[str, Any]:
+    """The held flag and the spam check's score and signals (stored when held or when any signal fired)."""
+    verdict = item.spam
+    if verdict is None or not (item.held or verdict.signals):
+        return {}
+    return {
+        "held": True if item.held else None,
+        "held_id": item.held_id if item.held else None,
+        "spam_score": verdict.score,
+        "spam_signals": json.dumps(verdict.signals, ensure_ascii=False),
+    }
+
+
+def _held_entry(post: Post, comment: Comment | None = None) -> HeldItem:
+    """The review-queue entry of a held post, or of a held comment on ``post``."""
+    item: Post | Comment = comment or post
+    verdict = item.spam
+    assert item.held_id is not None and verdict is not None, "a held item has its held_id and verdict"
+    return HeldItem(
+        item.held_id,
+        item_type="comment" if comment else "post",
+        post_id=post.id,
+        comment_id=comment.id if comment else None,
+        community_id=post.community_id,
+        author_id=item.author_id,
+        author_handle=item.author_handle,
+        title=post.title,
+        body=comment.body if comment else post.body,
+        created_at=item.created_at,
+        score=verdict.score,
+        threshold=verdict.threshold,
+        signals=json.dumps(verdict.signals, ensure_ascii=False),
+        status="held",
+        queue=held_queue(post.community_id),
+        pending="held",
+        version=1,
+    )
 
 
 def _post(item: PostItem) -> Post:
@@ -70,6 +120,8 @@ def _post(item: PostItem) -> Post:
         first_response_at=item.first_response_at,
         accepted_comment_id=item.accepted_comment_id,
         version=int(item.version),
+        held=bool(item.held),
+        held_id=item.held_id,
     )
 
 
@@ -82,6 +134,8 @@ def _comment(item: CommentItem) -> Comment:
         body=item.body,
         official=bool(item.official),
         created_at=item.created_at,
+        held=bool(item.held),
+        held_id=item.held_id,
     )
 
 
@@ -89,9 +143,11 @@ class PostStore(Store):
     """Posts, comments and the counts that go with them."""
 
     def create(self, post: Post) -> None:
-        """Store a new post and count it (and, for an inquiry, count it open)."""
+        """Store a new post and count it (and, for an inquiry, count it open); a held one is queued instead."""
 
         diary = _diary_keys(post)
+        counted = not post.held
+        inbox_key = _inbox_key(post.company_id, post.status) if counted and post.company_id and post.status else None
 
         def write(tx: Transaction) -> None:
             tx.save(
@@ -107,7 +163,7 @@ class PostStore(Store):
                     community_name=post.community_name,
                     company_id=post.company_id,
                     status=post.status,
-                    inbox_key=_inbox_key(post.company_id, post.status) if post.company_id and post.status else None,
+                    inbox_key=inbox_key,
                     comment_count=0,
                     created_at=post.created_at,
                     updated_at=post.updated_at,
@@ -115,10 +171,14 @@ class PostStore(Store):
                     diary_all=diary["diary_all"],
                     diary_friends=diary["diary_friends"],
                     diary_members=diary["diary_members"],
+                    **_spam_attributes(post),
                 ),
                 condition=PostItem.post_id.does_not_exist(),
                 label="post",
             )
+            if not counted:
+                tx.save(_held_entry(post), condition=HeldItem.held_id.does_not_exist(), label="held")
+                return
             self.counters.add(tx, Stat.POSTS, 1)
             if post.kind == "inquiry" and post.company_id and post.status:
                 self.counters.add(tx, inquiry_counter(post.company_id, post.status), 1)
@@ -186,6 +246,11 @@ class PostStore(Store):
             condition = PostItem.post_id.exists()
             if post.status is not None:
                 condition &= PostItem.status == post.status
+            if post.held:  # never counted: only the post and its place in the review queue go
+                tx.delete(PostItem(post.id), condition=condition & (PostItem.held == True), label="post")  # noqa: E712
+                if post.held_id:
+                    tx.delete(HeldItem(post.held_id), label="held")
+                return
             tx.delete(PostItem(post.id), condition=condition, label="post")
             self.counters.add(tx, Stat.POSTS, -1)
             if post.kind == "inquiry" and post.company_id and post.status:
@@ -198,10 +263,14 @@ class PostStore(Store):
 
     def _delete_comments(self, post_id: str) -> None:
         # The post is gone, so no read path reaches these any more; this only frees the space.
-        keys = [c.comment_id for c in CommentItem.query(post_id, attributes_to_get=["comment_id"])]
+        found = list(CommentItem.query(post_id, attributes_to_get=["comment_id", "held_id"]))
         with CommentItem.batch_write() as batch:
-            for comment_id in keys:
-                batch.delete(CommentItem(post_id, comment_id))
+            for c in found:
+                batch.delete(CommentItem(post_id, c.comment_id))
+        with HeldItem.batch_write() as held:  # held comments leave the review queue with their post
+            for c in found:
+                if c.held_id:
+                    held.delete(HeldItem(c.held_id))
 
     def add_comment(self, post: Post, comment: Comment, answers: bool) -> bool:
         """Store a comment and count it; with ``answers`` it is the first official answer of an open inquiry.
@@ -220,10 +289,15 @@ class PostStore(Store):
                     official=comment.official,
                     created_at=comment.created_at,
                     version=1,
+                    **_spam_attributes(comment),
                 ),
                 condition=CommentItem.comment_id.does_not_exist(),
                 label="comment",
             )
+            if comment.held:  # queued, not counted: the post is only checked, not changed
+                tx.save(_held_entry(post, comment), condition=HeldItem.held_id.does_not_exist(), label="held")
+                tx.condition_check(PostItem, post.id, condition=PostItem.post_id.exists(), label="post")
+                return
             actions: list[Action] = [PostItem.comment_count.add(1), PostItem.version.add(1)]
             condition = PostItem.post_id.exists()
             if answers and post.company_id:
@@ -243,9 +317,18 @@ class PostStore(Store):
         return self.transact(write) is None
 
     def delete_comment(self, comment: Comment) -> bool:
-        """Delete a comment and uncount it in one transaction; False if it or its post is gone."""
+        """Delete a comment and uncount it in one transaction; False if it or its post is gone.
+
+        A held comment was never counted: it goes with its place in the review queue (False once approved).
+        """
 
         def write(tx: Transaction) -> None:
+            if comment.held:
+                held = CommentItem.comment_id.exists() & (CommentItem.held == True)  # noqa: E712
+                tx.delete(CommentItem(comment.post_id, comment.id), condition=held, label="comment")
+                if comment.held_id:
+                    tx.delete(HeldItem(comment.held_id), label="held")
+                return
             tx.delete(
                 CommentItem(comment.post_id, comment.id), condition=CommentItem.comment_id.exists(), label="comment"
             )

@@ -308,6 +308,11 @@ class PostItem(Model):
     diary_all = UnicodeAttribute(null=True)
     diary_friends = UnicodeAttribute(null=True)
     diary_members = UnicodeAttribute(null=True)
+    # Held for review (issue 9): counted nowhere, no inbox or friends/members diary key, not indexed.
+    held = BooleanAttribute(null=True)
+    held_id = UnicodeAttribute(null=True)
+    spam_score = NumberAttribute(null=True)
+    spam_signals = UnicodeAttribute(null=True)  # JSON list of {name, weight, detail}
     comment_count = NumberAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -333,6 +338,11 @@ class CommentItem(Model):
     author_handle = UnicodeAttribute()
     body = UnicodeAttribute()
     official = BooleanAttribute()
+    # Held for review (issue 9): not in the post's comment_count until approved.
+    held = BooleanAttribute(null=True)
+    held_id = UnicodeAttribute(null=True)
+    spam_score = NumberAttribute(null=True)
+    spam_signals = UnicodeAttribute(null=True)  # JSON list of {name, weight, detail}
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute()
 
@@ -590,6 +600,62 @@ class CompanyNameItem(Model):
     version = NumberAttribute()
 
 
+class HeldByQueue(_AllIndex):
+    """One review queue, oldest first: ``community#<id>`` or ``diary`` (sparse: set while held)."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "by_queue"
+
+    queue = UnicodeAttribute(hash_key=True)
+    held_id = UnicodeAttribute(range_key=True)
+
+
+class HeldPending(_AllIndex):
+    """Every held item, oldest first (the admins' view): ``pending`` is the constant ``held`` while held."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "pending"
+
+    pending = UnicodeAttribute(hash_key=True)
+    held_id = UnicodeAttribute(range_key=True)
+
+
+class HeldItem(Model):
+    """A post or comment the spam check held, and its review: ``status`` held, approved, rejected or gone.
+
+    ``held_id`` sorts by time (``sortable_id``); the post or comment carries it. ``queue`` and
+    ``pending`` are set only while held, so both queues are sparse Queries; a reviewed item stays
+    (who decided, when) until its TTL. ``signals`` is the JSON list of ``{name, weight, detail}``.
+    """
+
+    class Meta(_Meta):
+        base_name = "held_items"
+
+    held_id = UnicodeAttribute(hash_key=True)
+    item_type = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    comment_id = UnicodeAttribute(null=True)
+    community_id = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute()
+    author_handle = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    score = NumberAttribute()
+    threshold = NumberAttribute()
+    signals = UnicodeAttribute()
+    status = UnicodeAttribute()
+    queue = UnicodeAttribute(null=True)
+    pending = UnicodeAttribute(null=True)
+    reviewed_by = UnicodeAttribute(null=True)
+    reviewed_by_handle = UnicodeAttribute(null=True)
+    reviewed_at = UTCDateTimeAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+    version = NumberAttribute()
+    by_queue = HeldByQueue()
+    pending_index = HeldPending()
+
+
 ALL_MODELS: list[type[Model]] = [
     MemberItem,
     HandleItem,
@@ -614,6 +680,7 @@ ALL_MODELS: list[type[Model]] = [
     OpenReportItem,
     ClickDedupItem,
     CompanyNameItem,
+    HeldItem,
 ]
 
 
