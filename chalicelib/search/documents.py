@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from chalicelib.search.analysis import INDEX_SETTINGS, STEMS_FIELD, TEXT_FIELD, stem_text
+
 DocType = Literal["post", "community", "ad"]
 
 #: Logical table (``Meta.base_name``) -> the kind of document its items become.
@@ -37,17 +39,21 @@ RANK_BOOST = {"resolved": 1.5, "answered": 1.25, "official": 1.25, "ordinary": 1
 TEXT = {"type": "text", "analyzer": "cjk"}
 KEYWORD = {"type": "keyword"}
 
-#: The index definition. ``cjk`` (bigrams) exists in osmem-server and in Amazon OpenSearch
-#: Service alike; see infra/SEARCH.md for switching to kuromoji or sudachi in AWS.
+#: The index definition. Titles and bodies use the ``ja`` chain of ``chalicelib.search.analysis``
+#: (kuromoji morphemes, their infixes in ``.part``, English stems beside them), built only from
+#: what osmem-server and Amazon OpenSearch Service both do alike (infra/SEARCH.md); a change here
+#: needs ``ops reindex --recreate``.
 INDEX_BODY: dict[str, Any] = {
-    "settings": {"number_of_shards": 1},
+    "settings": {"number_of_shards": 1, **INDEX_SETTINGS},
     "mappings": {
         "properties": {
             "doc_id": KEYWORD,
             "type": KEYWORD,
             "id": KEYWORD,
-            "title": TEXT,
-            "body": TEXT,
+            "title": TEXT_FIELD,
+            "body": TEXT_FIELD,
+            "title_stems": STEMS_FIELD,
+            "body_stems": STEMS_FIELD,
             "kind": KEYWORD,
             "status": KEYWORD,
             "author_id": KEYWORD,
@@ -107,12 +113,15 @@ def post_rank_boost(item: Mapping[str, Any]) -> float:
 def post_document(item: Mapping[str, Any]) -> dict[str, Any]:
     """A post (community topic, inquiry or diary entry) with what the visibility filter needs."""
     post_id = str(item["post_id"])
+    title, body = item.get("title") or "", item.get("body") or ""
     return {
         "doc_id": doc_id("post", post_id),
         "type": "post",
         "id": post_id,
-        "title": item.get("title") or "",
-        "body": item.get("body") or "",
+        "title": title,
+        "body": body,
+        "title_stems": stem_text(title),
+        "body_stems": stem_text(body),
         "kind": item.get("kind"),
         "status": item.get("status"),
         "author_id": item.get("author_id"),
@@ -127,12 +136,15 @@ def post_document(item: Mapping[str, Any]) -> dict[str, Any]:
 def community_document(item: Mapping[str, Any]) -> dict[str, Any]:
     """A community: its name and description are searched as title and body."""
     community_id = str(item["community_id"])
+    title, body = item.get("name") or "", item.get("description") or ""
     return {
         "doc_id": doc_id("community", community_id),
         "type": "community",
         "id": community_id,
-        "title": item.get("name") or "",
-        "body": item.get("description") or "",
+        "title": title,
+        "body": body,
+        "title_stems": stem_text(title),
+        "body_stems": stem_text(body),
         "category": item.get("category"),
         "official": bool(item.get("company_id")),
         "company_id": item.get("company_id"),

@@ -3,8 +3,10 @@
 Pure: no I/O. Three rules live here and nowhere else:
 
 * every word of the query must occur in the document, each in the title or the body
-  (document-level AND: one ``multi_match`` per word in a bool ``must``; inside a word, all
-  of its ``cjk`` bigrams must match, in one field);
+  (document-level AND: one clause per word in a bool ``must``, :func:`word_match`). A Japanese
+  word is a phrase of its morphemes (``chalicelib.search.analysis``), each found as a morpheme or
+  inside a longer one, never across a morpheme boundary (``京都`` does not find ``東京都``); a
+  Latin word matches as written or by its English stem (``customers`` finds ``customer``);
 * the visibility filter is a ``filter`` clause of the query itself, never a post-filter:
   communities and members-only posts for everyone, friends-only posts of the caller's
   friends, private posts of the caller alone;
@@ -24,10 +26,17 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from chalicelib.search.analysis import has_cjk, stems
+
 SearchType = Literal["all", "posts", "communities"]
 
 MAX_TERMS = 8
+#: Where a word is looked for: morphemes (title counts double), their infixes, English stems.
 FIELDS = ["title^2", "body"]
+PART_FIELDS = ["title.part^2", "body.part"]
+STEM_FIELDS = ["title_stems^2", "body_stems"]
+#: A word found only inside a longer morpheme, or only by its stem, ranks below an exact one.
+PART_BOOST = 0.5
 #: Highlight delimiters: private-use characters that cannot survive into escaped text.
 PRE, POST = "\ue000", "\ue001"
 SNIPPET_CHARS = 120
@@ -44,6 +53,27 @@ TYPE_FILTER: dict[SearchType, list[str]] = {
 def terms(q: str) -> list[str]:
     """The words of a query (ASCII or full-width spaces separate them), at most MAX_TERMS."""
     return [t for t in q.split() if t][:MAX_TERMS]
+
+
+def word_match(word: str) -> dict[str, Any]:
+    """The clause one query word must satisfy in the title or the body."""
+    if has_cjk(word):
+        return {
+            "bool": {
+                "should": [
+                    {"multi_match": {"query": word, "type": "phrase", "fields": FIELDS}},
+                    {"multi_match": {"query": word, "type": "phrase", "fields": PART_FIELDS, "boost": PART_BOOST}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    should: list[dict[str, Any]] = [{"multi_match": {"query": word, "fields": FIELDS, "operator": "and"}}]
+    stemmed = stems(word)
+    if stemmed:
+        should.append(
+            {"multi_match": {"query": " ".join(stemmed), "fields": STEM_FIELDS, "operator": "and", "boost": PART_BOOST}}
+        )
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def visibility_filter(caller_id: str, friend_ids: Iterable[str]) -> dict[str, Any]:
@@ -69,9 +99,7 @@ def search_body(
 ) -> dict[str, Any]:
     """The OpenSearch request body of one page of results (nothing by ``banned_ids``)."""
     words = terms(q)
-    matches: list[dict[str, Any]] = [
-        {"multi_match": {"query": word, "fields": FIELDS, "operator": "and"}} for word in words
-    ]
+    matches: list[dict[str, Any]] = [word_match(word) for word in words]
     query: dict[str, Any] = {
         "bool": {
             "must": matches or [{"match_none": {}}],

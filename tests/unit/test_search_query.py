@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.search.query import POST, PRE, already_shown, mark, search_body, snippet, terms
+from chalicelib.search.query import POST, PRE, already_shown, mark, search_body, snippet, terms, word_match
 
 
 def _bool(body: dict[str, Any]) -> dict[str, Any]:
@@ -13,9 +13,26 @@ def _bool(body: dict[str, Any]) -> dict[str, Any]:
 
 def test_each_word_must_match_in_the_title_or_the_body():
     must = _bool(search_body("旅行記\u3000紅葉 autumn", "all", "me", [], 10))["must"]
-    assert [m["multi_match"]["query"] for m in must] == ["旅行記", "紅葉", "autumn"]
-    assert all(m["multi_match"]["operator"] == "and" for m in must)
-    assert all(m["multi_match"]["fields"] == ["title^2", "body"] for m in must)
+    assert must == [word_match("旅行記"), word_match("紅葉"), word_match("autumn")]
+
+
+def test_a_japanese_word_is_a_phrase_of_its_morphemes_whole_or_inside_longer_ones():
+    should = word_match("京都")["bool"]["should"]
+    assert [(m["multi_match"]["type"], m["multi_match"]["fields"]) for m in should] == [
+        ("phrase", ["title^2", "body"]),
+        ("phrase", ["title.part^2", "body.part"]),
+    ]
+    assert word_match("京都")["bool"]["minimum_should_match"] == 1
+    assert word_match("DS版")["bool"]["should"][0]["multi_match"]["type"] == "phrase"  # any kana or kanji
+
+
+def test_a_latin_word_matches_as_written_or_by_its_english_stem():
+    exact, stemmed = word_match("Customers")["bool"]["should"]
+    assert exact["multi_match"] == {"query": "Customers", "fields": ["title^2", "body"], "operator": "and"}
+    assert stemmed["multi_match"]["query"] == "customer"
+    assert stemmed["multi_match"]["fields"] == ["title_stems^2", "body_stems"]
+    assert word_match("ＢＬＯＧＧＩＮＧ")["bool"]["should"][1]["multi_match"]["query"] == "blog"
+    assert len(word_match("++")["bool"]["should"]) == 1  # nothing to stem
 
 
 def test_the_query_is_capped_at_eight_words():

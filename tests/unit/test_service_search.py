@@ -10,7 +10,7 @@ from chalicelib import errors
 from chalicelib.kernel import Caller
 from chalicelib.pagination import CursorCodec
 from chalicelib.placements.models import Campaign, Keyword, Sponsored, Target
-from chalicelib.search.query import POST, PRE, SearchType
+from chalicelib.search.query import POST, PRE, SearchType, word_match
 from chalicelib.search.service import SearchService
 from tests.unit.fakes import T0, caller_of, member
 
@@ -135,7 +135,7 @@ def test_the_request_carries_the_callers_friends_and_hides_banned_authors() -> N
     search(service(index, friends=FakeFriends("f2", "f1"), banned=FakeBanned("bad")), "nintendo ds", "posts")
     [body] = index.bodies
     q = query_bool(body)
-    assert [m["multi_match"]["query"] for m in q["must"]] == ["nintendo", "ds"]
+    assert q["must"] == [word_match("nintendo"), word_match("ds")]
     assert q["filter"][0] == {"terms": {"type": ["post"]}}
     readable = q["filter"][1]["bool"]["should"]
     assert {"term": {"author_id": ALICE.id}} in readable
