@@ -15,6 +15,7 @@ from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
 from chalicelib.adapters.dynamodb.community_store import CommunityStore
 from chalicelib.adapters.dynamodb.company_store import CompanyStore
 from chalicelib.adapters.dynamodb.friend_store import FriendStore
+from chalicelib.adapters.dynamodb.held_store import HeldStore
 from chalicelib.adapters.dynamodb.invite_store import InviteStore
 from chalicelib.adapters.dynamodb.login_attempts import LoginAttemptStore
 from chalicelib.adapters.dynamodb.member_store import MemberStore
@@ -34,6 +35,7 @@ from chalicelib.kernel import RateLimiter
 from chalicelib.limits import PolicyLimiter, RatePolicy
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService, NamePolicy
+from chalicelib.moderation.review import ReviewService
 from chalicelib.moderation.service import ModerationService
 from chalicelib.moderation.spam import SpamConfig
 from chalicelib.observability import BusinessMetrics
@@ -61,6 +63,7 @@ class Stores:
     campaigns: CampaignStore
     reports: ReportStore
     rate_limits: RateLimitStore
+    held: HeldStore
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class Services:
     campaigns: CampaignService
     placements: PlacementService
     moderation: ModerationService
+    review: ReviewService
     limiter: RateLimiter
 
 
@@ -111,6 +115,7 @@ def build_stores(s: Settings, key: str) -> Stores:
         campaigns=CampaignStore(dynamo),
         reports=ReportStore(dynamo),
         rate_limits=RateLimitStore(),
+        held=HeldStore(dynamo),
     )
 
 
@@ -167,6 +172,7 @@ def build(s: Settings) -> Services:
         campaigns=CampaignService(st.campaigns, st.companies, st.communities, st.posts),
         placements=placements,
         moderation=ModerationService(st.reports, posts, members, st.communities, st.members, limiter=limiter),
+        review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics),
         limiter=limiter,
     )
 

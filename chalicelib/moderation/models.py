@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from chalicelib.kernel import Id, Schema, Strict
+from chalicelib.kernel import Id, MemberRef, Schema, Strict
 from chalicelib.pagination import PageQuery
 
 TargetType = Literal["post", "comment", "member"]
@@ -135,4 +135,106 @@ class ReportDetail(ReportOut):
             note=r.note,
             resolved_by=r.resolved_by_handle,
             resolved_at=r.resolved_at,
+        )
+
+
+# --- the review queue of held posts and comments (issue 9) -----------------------------------
+
+HeldType = Literal["post", "comment"]
+#: held: waiting; approved / rejected: reviewed; gone: the post or comment was deleted before review.
+HeldStatus = Literal["held", "approved", "rejected", "gone"]
+Decision = Literal["approved", "rejected"]
+
+
+@dataclass
+class HeldEntry:
+    """A post or comment the spam check held, with its score and signals, waiting in its queue.
+
+    ``community_id`` is None for a diary entry and comments on one: only admins review those.
+    ``title`` is the post's (a comment's: the post it comments on).
+    """
+
+    id: str
+    item_type: HeldType
+    post_id: str
+    comment_id: str | None
+    community_id: str | None
+    author_id: str
+    author_handle: str
+    title: str
+    body: str
+    created_at: datetime
+    score: float
+    threshold: float
+    signals: list[dict[str, Any]]
+    status: HeldStatus
+    reviewed_by_handle: str | None = None
+    reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a moderator decided about a held item."""
+
+    decision: Decision
+    reviewed_by: str
+    reviewed_by_handle: str
+    reviewed_at: datetime
+
+
+class HeldQuery(PageQuery):
+    model_config = ConfigDict(extra="ignore")
+
+    community_id: Id | None = Field(
+        default=None,
+        description=(
+            "The held items of one community you moderate (or, in an official community, whose company you work "
+            "for); without it only admins may list (every held item, diary entries included)."
+        ),
+    )
+
+
+class HeldSignal(Schema):
+    name: str
+    weight: float
+    detail: str
+
+
+class HeldOut(Schema):
+    """A held post or comment as its reviewers see it: what was written, by whom, and why it was held."""
+
+    id: str
+    type: HeldType
+    post_id: str
+    comment_id: str | None
+    community_id: str | None
+    author: MemberRef
+    title: str = Field(description="The post's title; for a comment, the title of the post it comments on.")
+    body: str
+    created_at: datetime = Field(description="When it was written; approved, it appears at this time.")
+    score: float
+    threshold: float
+    signals: list[HeldSignal] = Field(description="The spam signals that fired, heaviest first.")
+    status: HeldStatus
+    reviewed_by: str | None = Field(description="Handle of the moderator who approved or rejected it.")
+    reviewed_at: datetime | None
+
+    @classmethod
+    def of(cls, h: HeldEntry, author: MemberRef) -> HeldOut:
+        return cls(
+            id=h.id,
+            type=h.item_type,
+            post_id=h.post_id,
+            comment_id=h.comment_id,
+            community_id=h.community_id,
+            author=author,
+            title=h.title,
+            body=h.body,
+            created_at=h.created_at,
+            score=h.score,
+            threshold=h.threshold,
+            signals=[HeldSignal(**s) for s in h.signals],
+            status=h.status,
+            reviewed_by=h.reviewed_by_handle,
+            reviewed_at=h.reviewed_at,
         )

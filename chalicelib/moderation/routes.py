@@ -6,7 +6,16 @@ from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
-from chalicelib.moderation.models import ReportCreate, ReportDetail, ReportOut, ReportQuery, ResolveReport
+from chalicelib.moderation.models import (
+    HeldOut,
+    HeldQuery,
+    ReportCreate,
+    ReportDetail,
+    ReportOut,
+    ReportQuery,
+    ResolveReport,
+)
+from chalicelib.moderation.review import ReviewService
 from chalicelib.moderation.service import ModerationService
 from chalicelib.pagination import Page, PageOf
 
@@ -59,3 +68,46 @@ def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
 )
 def resolve_report(caller: Caller, report_id: str, body: ResolveReport) -> ReportDetail:
     return moderation().resolve(caller, report_id, body)
+
+
+# --- the review queue of held posts and comments (issue 9) ---------------------------------------
+
+review = api.service("review", ReviewService)
+
+
+@api.route(
+    "/admin/held",
+    "GET",
+    summary=(
+        "Posts and comments held by the spam check, oldest first, each with its score, threshold and signals: every "
+        "held item for admins (diary entries are reviewed by admins only); with community_id, that community's for "
+        "its owner and moderators and, in an official community, the company's staff."
+    ),
+    query=HeldQuery,
+    response=PageOf(HeldOut),
+    errors_=(400, 403),
+)
+def list_held(caller: Caller, query: HeldQuery) -> Page[HeldOut]:
+    return review().queue(caller, query.community_id, query.limit, query.cursor)
+
+
+@api.route(
+    "/admin/held/{held_id}/approve",
+    "POST",
+    summary="Approve a held post or comment: it appears at the time it was written and is counted from now.",
+    response=HeldOut,
+    errors_=(403, 404, 409),
+)
+def approve_held(caller: Caller, held_id: str) -> HeldOut:
+    return review().approve(caller, held_id)
+
+
+@api.route(
+    "/admin/held/{held_id}/reject",
+    "POST",
+    summary="Reject a held post or comment: it is deleted (it was never shown or counted).",
+    response=HeldOut,
+    errors_=(403, 404, 409),
+)
+def reject_held(caller: Caller, held_id: str) -> HeldOut:
+    return review().reject(caller, held_id)

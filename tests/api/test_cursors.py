@@ -26,6 +26,9 @@ from chalicelib.http import ROUTES
 from chalicelib.pagination import PageOf
 from tests.conftest import marker
 
+#: What the spam check holds (generic praise, a bookmark line, self-promotion): see tests/api/test_held.py.
+HELD_COMMENT = "Great post! I will bookmark your site and share it with my friends. Visit my blog too!"
+
 
 @dataclass(frozen=True)
 class ListCall:
@@ -63,6 +66,9 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
     for post in inquiries:
         res = api.call("POST", "/reports", {"target_type": "post", "target_id": post["id"], "reason": "x"}, m3.token)
         assert res.status_code == 201, res.body
+    for _ in range(2):  # two comments the spam check holds: the official community's review queue
+        held = comment(api, m3, inquiries[1]["id"], HELD_COMMENT)
+        assert held.status_code == 201 and held.json_body["held"], held.body
     for i in range(2):
         body = campaign_body({"type": "community", "id": official["id"]}, name=f"cursor {i}")
         res = api.call("POST", f"/companies/{company['id']}/campaigns", body, token=owner.token)
@@ -81,6 +87,7 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         ListCall("GET /companies/{company_id}/inbox", f"/companies/{company['id']}/inbox", "owner"),
         ListCall("GET /companies/{company_id}/campaigns", f"/companies/{company['id']}/campaigns", "owner"),
         ListCall("GET /admin/reports", "/admin/reports", "admin"),
+        ListCall("GET /admin/held", "/admin/held", "admin"),
         ListCall("GET /search", f"/search?q={quote(word)}", "m1"),
     ]
     # The same lists, for another member or another partition: their cursors must not open ours.
@@ -96,6 +103,7 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         ),
         "GET /search": ListCall("GET /search", f"/search?q={quote(word)}", "m2"),
         "GET /communities": ListCall("GET /communities", "/communities?sort=members", "m1"),
+        "GET /admin/held": ListCall("GET /admin/held", f"/admin/held?community_id={cid}", "admin"),
     }
     return {"people": people, "lists": lists, "twins": twins}
 
