@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import bundle, content, import_time, load, me_latency, placements, search, spam
+from bench import bundle, content, import_time, load, me_latency, placements, relevance, search, spam
 from bench.report import Row
 
 
@@ -30,6 +30,9 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("me", "GET /me handler vs the same BatchGetItem made directly", me_latency.run),
     Benchmark("auction", "rank_placements in-process, 10/100/1,000 candidates (p50, p99)", placements.run_auction),
     Benchmark("spam", "the spam scorer on its labelled set: test precision/recall, p99 per comment", spam.run),
+    Benchmark(
+        "relevance", "search on a judged Japanese/English set: recall and precision @20 vs cjk bigrams", relevance.run
+    ),
     Benchmark("search-ads", "GET /search service with sponsored ranking vs without", placements.run_search_overhead),
     Benchmark("posts-list", "first page of a community's posts: 100 vs 10,000 posts", content.run_posts_list),
     Benchmark("inbox", "a company's open inquiries: 10 vs 5,000 answered ones beside them", content.run_inbox),

@@ -13,7 +13,9 @@ infra/SEARCH.md):
   morpheme kept) and is searched with ``ja``: a query morpheme matches a longer morpheme that
   contains it (``スイッチ`` in the unknown word ``ニンテンドースイッチ``, ``キズナ`` in
   ``キズナゲームス``), but never across a morpheme boundary, which is what kept the bigrams'
-  recall without their false hits.
+  recall without their false hits. ``.script`` holds the infixes of script runs (the ``standard``
+  tokenizer: a katakana word is one run whatever its context, where kuromoji may cut an unknown
+  one by what precedes it, ``。スマホで`` → ``スマ ホ``); katakana query words are looked up there.
 * **English word forms, in Python.** The engines' ``english``/``porter`` stemmers exist in both
   but over-stem (``customers`` → ``custom``, ``news`` → ``new``, ``organization`` → ``organ``), and
   no lighter one is in osmem. :func:`stem` is the inflectional part of Porter2 (its steps 0, 1a,
@@ -83,21 +85,33 @@ ANALYSIS: dict[str, Any] = {
             "tokenizer": "ja_search",
             "filter": ["kuromoji_baseform", "cjk_width", "lowercase", "ja_part"],
         },
+        # Script runs (a katakana word is one token whatever its context) and their infixes.
+        "ja_script": {
+            "type": "custom",
+            "char_filter": ["ja_width"],
+            "tokenizer": "standard",
+            "filter": ["cjk_width", "lowercase", "ja_part"],
+        },
     },
 }
 INDEX_SETTINGS: dict[str, Any] = {"max_ngram_diff": PART_MAX - 1, "analysis": ANALYSIS}
 
-#: A searched text field (title, body): morphemes, and their infixes in ``.part``.
+#: A searched text field (title, body): morphemes; their infixes in ``.part``; the infixes of
+#: its script runs in ``.script`` (looked up with ``term``, for katakana words).
 TEXT_FIELD: dict[str, Any] = {
     "type": "text",
     "analyzer": "ja",
-    "fields": {"part": {"type": "text", "analyzer": "ja_part", "search_analyzer": "ja"}},
+    "fields": {
+        "part": {"type": "text", "analyzer": "ja_part", "search_analyzer": "ja"},
+        "script": {"type": "text", "analyzer": "ja_script", "search_analyzer": "keyword"},
+    },
 }
 #: The English stems of a text field, computed by :func:`stem_text`.
 STEMS_FIELD: dict[str, Any] = {"type": "text", "analyzer": "whitespace"}
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+_KATAKANA_WORD = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff]+")
 
 
 def normalize(text: str) -> str:
@@ -108,6 +122,11 @@ def normalize(text: str) -> str:
 def has_cjk(word: str) -> bool:
     """Whether a word has Japanese (or other CJK) characters: it is matched by morphemes."""
     return bool(_CJK.search(normalize(word)))
+
+
+def is_katakana(word: str) -> bool:
+    """Whether a word is katakana only (after NFKC): it is also looked up inside katakana runs."""
+    return bool(_KATAKANA_WORD.fullmatch(normalize(word)))
 
 
 # -- Porter2, inflectional steps only ------------------------------------------------------------
