@@ -13,7 +13,7 @@ its first segment, except where a path nests inside another domain's:
     /companies, /me/companies                       companies      chalicelib/companies/routes.py
     /companies/{id}/campaigns, /placements          placements     chalicelib/placements/routes.py
     /search                                         search         chalicelib/search/routes.py
-    /reports, /admin/reports, /admin/held           moderation     chalicelib/moderation/routes.py
+    /reports, /admin/*                              moderation     chalicelib/moderation/routes.py
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.adapters.dynamodb import tables
+from chalicelib.adapters.dynamodb.ban_store import AuditStore, BanStore
 from chalicelib.adapters.dynamodb.base import Counters, Dynamo
 from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
 from chalicelib.adapters.dynamodb.community_store import CommunityStore
@@ -35,6 +36,7 @@ from chalicelib.kernel import RateLimiter
 from chalicelib.limits import PolicyLimiter, RatePolicy
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService, NamePolicy
+from chalicelib.moderation.bans import Auditor, BanService
 from chalicelib.moderation.review import ReviewService
 from chalicelib.moderation.service import ModerationService
 from chalicelib.moderation.spam import SpamConfig
@@ -64,6 +66,8 @@ class Stores:
     reports: ReportStore
     rate_limits: RateLimitStore
     held: HeldStore
+    bans: BanStore
+    audit: AuditStore
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class Services:
     placements: PlacementService
     moderation: ModerationService
     review: ReviewService
+    bans: BanService
+    audit: Auditor
     limiter: RateLimiter
 
 
@@ -116,6 +122,8 @@ def build_stores(s: Settings, key: str) -> Stores:
         reports=ReportStore(dynamo),
         rate_limits=RateLimitStore(),
         held=HeldStore(dynamo),
+        bans=BanStore(dynamo),
+        audit=AuditStore(dynamo),
     )
 
 
@@ -139,6 +147,8 @@ def build(s: Settings) -> Services:
     )
     names = NamePolicy(st.members, st.companies, s.admin_handle)
     members = MemberService(st.members, st.sessions, st.friends, names=names)
+    audit = Auditor(st.audit)
+    bans = BanService(st.bans, st.members, st.sessions, st.posts, st.bans, audit, revoke_after=s.invite_revoke_after)
     posts = PostService(
         st.posts,
         st.communities,
@@ -160,6 +170,7 @@ def build(s: Settings) -> Services:
             s.invite_quota,
             LoginAttemptStore(s.login_max_failures, s.login_window_s, s.login_max_failures_per_address),
             metrics=metrics,
+            bans=bans,
             names=names,
         ),
         members=members,
@@ -168,11 +179,13 @@ def build(s: Settings) -> Services:
         communities=CommunityService(st.communities, st.companies, st.members),
         posts=posts,
         companies=CompanyService(st.companies, st.posts, st.members),
-        search=SearchService(index, st.friends, st.dynamo.cursors, st.members, placements, limiter=limiter),
+        search=SearchService(index, st.friends, st.dynamo.cursors, placements, limiter=limiter),
         campaigns=CampaignService(st.campaigns, st.companies, st.communities, st.posts),
         placements=placements,
-        moderation=ModerationService(st.reports, posts, members, st.communities, st.members, limiter=limiter),
-        review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics),
+        moderation=ModerationService(st.reports, posts, bans, st.communities, st.members, limiter=limiter, audit=audit),
+        bans=bans,
+        audit=audit,
+        review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics, audit=audit),
         limiter=limiter,
     )
 

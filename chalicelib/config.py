@@ -33,6 +33,8 @@ class Settings:
     admin_invite_quota: int
     #: The operator's admin (``ADMIN_HANDLE``, default ``admin``): no one else may sign up with this handle.
     admin_handle: str
+    #: After this many bans among a member's invitees, the member may not invite until an admin restores it.
+    invite_revoke_after: int
     invite_ttl_days: int
     counter_shards: int
     login_max_failures: int
@@ -128,6 +130,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         invite_quota=_int("KIZUNA_INVITE_QUOTA", 5),
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
         admin_handle=(env.get("ADMIN_HANDLE") or "admin").strip().lower(),
+        invite_revoke_after=_int("KIZUNA_INVITE_REVOKE_AFTER", 3),
         invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),
         login_max_failures=_int("KIZUNA_LOGIN_MAX_FAILURES", 10),

@@ -140,6 +140,13 @@ class Member:
     status: MemberStatus
     created_at: datetime
     version: int = 0
+    # Standing (issue 9): how many times banned, the current ban's end (None: none or permanent)
+    # and reason; bans among the member's invitees and whether they may still invite.
+    ban_count: int = 0
+    banned_until: datetime | None = None
+    ban_reason: str | None = None
+    invitee_bans: int = 0
+    may_invite: bool = True
 
     @property
     def active(self) -> bool:
@@ -194,12 +201,18 @@ def active_member(members: MemberDirectory, handle: str) -> Member:
 
 def member_refs(members: MemberDirectory, member_ids: Iterable[str]) -> dict[str, MemberRef]:
     """How to show each member: current display name, or 'withdrawn member' without a handle."""
+    return member_views(members, member_ids)[0]
+
+
+def member_views(members: MemberDirectory, member_ids: Iterable[str]) -> tuple[dict[str, MemberRef], set[str]]:
+    """:func:`member_refs`, and which of the members are banned now (their content is hidden), in one read."""
     ids = list(dict.fromkeys(member_ids))
     found = members.get_many(ids) if ids else {}
     withdrawn = MemberRef(handle=None, display_name=WITHDRAWN_NAME)
-    return {
+    refs = {
         i: MemberRef(handle=found[i].handle, display_name=found[i].display_name)
         if i in found and found[i].active
         else withdrawn
         for i in ids
     }
+    return refs, {i for i, m in found.items() if m.status == "banned"}

@@ -1,7 +1,7 @@
 """Operator commands: ``python -m chalicelib.ops COMMAND``.
 
 create-tables, create-admin HANDLE (password from stdin or ADMIN_PASSWORD), create-invite HANDLE,
-ban HANDLE, seed-demo, reindex [--recreate], check-index [--repair] (both read and write
+ban HANDLE --reason R, lift-ended-bans, seed-demo, reindex [--recreate], check-index [--repair] (both read and write
 the search index through its alias). They use the same configuration
 as the app, so they work against AWS too.
 """
@@ -61,8 +61,18 @@ def create_invite(args: argparse.Namespace) -> int:
 
 
 def ban(args: argparse.Namespace) -> int:
-    services().members.ban(args.handle)
-    print(f"banned {args.handle}; their sessions are ended")
+    from chalicelib.moderation.bans import SYSTEM
+    from chalicelib.moderation.models import BanRequest
+
+    out = services().bans.ban(SYSTEM, args.handle, BanRequest(reason=args.reason, permanent=args.permanent))
+    until = out.until.isoformat() if out.until else "for good"
+    print(f"banned {out.handle} (ban {out.level}, until {until}); their sessions are ended")
+    return 0
+
+
+def lift_ended_bans(args: argparse.Namespace) -> int:
+    lifted = services().bans.lift_ended()
+    print(f"lifted {len(lifted)} ended ban(s){': ' + ', '.join(lifted) if lifted else ''}")
     return 0
 
 
@@ -177,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("handle")
     p.add_argument("--note")
     p.set_defaults(fn=create_invite)
-    p = sub.add_parser("ban", help="ban a member; their tokens stop working at once")
+    p = sub.add_parser("ban", help="ban a member (the next step of their ladder); their tokens stop at once")
     p.add_argument("handle")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--permanent", action="store_true")
     p.set_defaults(fn=ban)
+    p = sub.add_parser("lift-ended-bans", help="lift every time-limited ban that has ended (a login lifts its own)")
+    p.set_defaults(fn=lift_ended_bans)
     p = sub.add_parser("seed-demo", help="create the demo world once (dev stage; password from DEMO_PASSWORD)")
     p.add_argument("--admin", default="admin", help="the admin who invites the demo members")
     p.set_defaults(fn=seed_demo)

@@ -91,12 +91,13 @@ class CompanyService:
         if not self.companies.is_staff(company_id, caller.member_id):
             raise errors.Forbidden("Only the company's staff see its inbox.", code="not_company_staff")
         found = self.posts.inquiries(company_id, status, limit, cursor)
-        authors = member_refs(self.members, (p.author_id for p in found.items))
+        shown = [p for p in found.items if not p.author_hidden]  # a banned member's inquiries
+        authors = member_refs(self.members, (p.author_id for p in shown))
         now = self.clock()
         return Page[InboxEntry](
             items=[
                 InboxEntry(inquiry=PostOut.of(p, authors[p.author_id]), waiting_s=self._waiting_s(p, now))
-                for p in found.items
+                for p in shown
             ],
             next_cursor=found.next_cursor,
         )

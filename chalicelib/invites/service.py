@@ -22,6 +22,11 @@ class InviteService:
 
     def issue(self, caller: Caller, note: str | None) -> Invite:
         """A new invite of the caller's, taken from their quota."""
+        if caller.member is not None and not caller.member.may_invite:
+            raise errors.Forbidden(
+                "You may not invite for now: too many of the members you invited were banned. An admin can restore it.",
+                code="invite_rights_revoked",
+            )
         self.limiter.hit(caller, "invite")
         now = self.clock()
         invite = Invite(

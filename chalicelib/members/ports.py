@@ -26,7 +26,7 @@ class MemberStore(MemberDirectory, Protocol):
         ...
 
     def end_membership(self, member_id: str, status: str) -> bool:
-        """Withdraw or ban an active member; False if not active."""
+        """Withdraw an active member; False if not active."""
         ...
 
     def totals(self) -> SiteTotals: ...
@@ -89,3 +89,19 @@ class Tokens(Protocol):
     def verify(self, token: str) -> dict[str, Any]:
         """The claims of a valid token, or Unauthenticated."""
         ...
+
+
+class BanExpiry(Protocol):
+    """Moderation: lifting a time-limited ban that has ended."""
+
+    def lift_if_ended(self, member: Member) -> Member | None:
+        """The member made active again if their ban has ended, else None."""
+        ...
+
+
+class _NoBanExpiry:
+    def lift_if_ended(self, member: Member) -> Member | None:
+        return None
+
+
+NO_BAN_EXPIRY: BanExpiry = _NoBanExpiry()

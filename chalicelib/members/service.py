@@ -34,6 +34,8 @@ from chalicelib.members.models import (
     name_key,
 )
 from chalicelib.members.ports import (
+    NO_BAN_EXPIRY,
+    BanExpiry,
     CompanyNames,
     FriendLinks,
     InviteLookup,
@@ -120,7 +122,9 @@ class AuthService:
         metrics: Metrics = NO_METRICS,
         *,
         names: NamePolicy | None = None,
+        bans: BanExpiry = NO_BAN_EXPIRY,
     ):
+        self.bans = bans
         self.metrics = metrics
         self.members = members
         self.sessions = sessions
@@ -202,6 +206,9 @@ class AuthService:
             raise errors.RateLimited("Too many failed logins; try again later.", retry_after_s=wait_s)
         member = self.members.get_by_handle(req.handle)
         ok = credentials.verify_password(member.password_hash if member else None, req.password)
+        if ok and member is not None and member.status == "banned":
+            # A time-limited ban that has ended is lifted on the member's first login after it.
+            member = self.bans.lift_if_ended(member) or member
         if not ok or member is None or not member.active:
             self.attempts.record_failure(req.handle, source_ip, now)
             raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
@@ -233,7 +240,7 @@ class AuthService:
 
 
 class MemberService:
-    """Profiles, withdrawal and bans."""
+    """Profiles and withdrawal (bans are moderation's: ``chalicelib.moderation.bans``)."""
 
     def __init__(
         self, members: MemberStore, sessions: SessionStore, friends: FriendLinks, *, names: NamePolicy | None = None
@@ -269,17 +276,6 @@ class MemberService:
     def withdraw(self, caller: Caller) -> None:
         """Leave the network: login and tokens stop, content stays as 'withdrawn member'."""
         self._end(caller.member_id, "withdrawn")
-
-    def ban(self, handle: str) -> None:
-        """An admin's ban: the member's tokens stop working at once."""
-        member = self.members.get_by_handle(handle)
-        if member is None:
-            raise errors.NotFound("No such member.")
-        self.ban_id(member.id)
-
-    def ban_id(self, member_id: str) -> None:
-        """:meth:`ban` for a member known by id (moderation knows the accused's id)."""
-        self._end(member_id, "banned")
 
     def _end(self, member_id: str, status: str) -> None:
         self.members.end_membership(member_id, status)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import field as dataclass_field
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from chalicelib.kernel import Id, MemberRef, Schema, Strict
+from chalicelib.kernel import Id, Member, MemberRef, Schema, Strict
 from chalicelib.pagination import PageQuery
 
 TargetType = Literal["post", "comment", "member"]
@@ -135,6 +136,132 @@ class ReportDetail(ReportOut):
             note=r.note,
             resolved_by=r.resolved_by_handle,
             resolved_at=r.resolved_at,
+        )
+
+
+# --- bans, standing up the invite tree, the audit log -----------------------------------------
+
+#: The ladder of bans: the n-th ban of a member lasts this long; after the last step, forever.
+BAN_LADDER = (timedelta(hours=24), timedelta(hours=72), timedelta(weeks=1), timedelta(days=30))
+
+
+def ban_length(level: int, permanent: bool = False) -> timedelta | None:
+    """How long the ``level``-th ban (1-based) lasts; None for a permanent one."""
+    if permanent or level > len(BAN_LADDER):
+        return None
+    return BAN_LADDER[level - 1]
+
+
+@dataclass(frozen=True)
+class Ban:
+    """One ban of a member: its step on the ladder, its end (None: permanent) and why."""
+
+    member_id: str
+    level: int
+    until: datetime | None
+    reason: str
+    banned_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One moderation action: who did what to which target, when and why."""
+
+    id: str
+    actor_id: str
+    actor_handle: str
+    action: str
+    target_type: str
+    target_id: str
+    reason: str | None
+    at: datetime
+    details: dict[str, Any] = dataclass_field(default_factory=dict)
+
+
+class BanRequest(Strict):
+    reason: Reason = Field(description="Why; the member's record and the audit log keep it.")
+    permanent: bool = Field(
+        default=False,
+        description="Ban for good now; otherwise the ladder decides: 24 h, 72 h, 1 week, 30 days, then permanent.",
+    )
+
+
+class ReasonRequest(Strict):
+    reason: Reason
+
+
+class BanOut(Schema):
+    handle: str
+    level: int = Field(description="Which ban of this member this is (1 for the first).")
+    until: datetime | None = Field(description="When the ban ends; null for a permanent ban.")
+    permanent: bool
+    reason: str
+    banned_at: datetime
+
+
+class Standing(Schema):
+    """A member as an admin sees their standing."""
+
+    handle: str
+    display_name: str
+    status: str
+    joined_at: datetime
+    invited_by: str | None
+    ban_count: int
+    banned_until: datetime | None
+    ban_reason: str | None
+    invitee_bans: int = Field(description="How many of the members this member invited have been banned.")
+    may_invite: bool
+    invites_left: int
+
+    @classmethod
+    def of(cls, m: Member) -> Standing:
+        return cls(
+            handle=m.handle,
+            display_name=m.display_name,
+            status=m.status,
+            joined_at=m.created_at,
+            invited_by=m.invited_by,
+            ban_count=m.ban_count,
+            banned_until=m.banned_until,
+            ban_reason=m.ban_reason,
+            invitee_bans=m.invitee_bans,
+            may_invite=m.may_invite,
+            invites_left=m.invites_left,
+        )
+
+
+class TreeNode(Standing):
+    invitees: list[TreeNode] = Field(default_factory=list)
+
+
+class InviteTree(Schema):
+    root: TreeNode
+    members: int = Field(description="How many members the tree shows, the root included.")
+    truncated: bool = Field(description="True when the subtree is larger than one answer shows.")
+
+
+class AuditOut(Schema):
+    id: str
+    actor: str = Field(description="Handle of who acted ('system' for the expiry of a ban).")
+    action: str
+    target_type: str
+    target_id: str
+    reason: str | None
+    details: dict[str, Any]
+    at: datetime
+
+    @classmethod
+    def of(cls, e: AuditEntry) -> AuditOut:
+        return cls(
+            id=e.id,
+            actor=e.actor_handle,
+            action=e.action,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            reason=e.reason,
+            details=e.details,
+            at=e.at,
         )
 
 

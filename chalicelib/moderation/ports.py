@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
-from chalicelib.kernel import Caller
-from chalicelib.moderation.models import Report, Resolution
+from chalicelib.kernel import Caller, Member
+from chalicelib.moderation.models import AuditEntry, Ban, Report, Resolution
 from chalicelib.pagination import Slice
 from chalicelib.posts.models import Comment, Post
 
@@ -45,12 +46,83 @@ class Content(Protocol):
 
 
 class Bans(Protocol):
-    """The members domain: ending a member's membership."""
+    """Banning the member a report accuses (the next step of their ladder)."""
 
-    def ban_id(self, member_id: str) -> None: ...
+    def ban_member(self, caller: Caller, member_id: str, reason: str) -> None: ...
 
 
 class Moderators(Protocol):
     """Who moderates a community."""
 
     def moderates(self, community_id: str, member_id: str) -> bool: ...
+
+
+class BanStore(Protocol):
+    """Bans in force and each member's standing (the members table and the list of bans)."""
+
+    def ban(self, member: Member, ban: Ban) -> bool:
+        """Mark the member, active as read, banned; False if they are no longer active."""
+        ...
+
+    def lift(self, member_id: str) -> bool:
+        """Make a banned member active again; False if they are not banned."""
+        ...
+
+    def charge_inviter(self, inviter_id: str, revoke_after: int | None) -> Member | None:
+        """Count a ban among the inviter's invitees: one invite less, and at ``revoke_after`` bans
+        (None: never) no right to invite; the inviter as now, or None if unknown."""
+        ...
+
+    def restore_invite_rights(self, member_id: str) -> bool:
+        """Give an inviter back the right to invite; False if unknown."""
+        ...
+
+    def ended(self, now: datetime) -> list[str]:
+        """The ids of members whose time-limited ban has ended by ``now``."""
+        ...
+
+
+class AuthoredPosts(Protocol):
+    """The posts domain's storage: hiding an author's posts everywhere, and showing them again."""
+
+    def hide_author(self, author_id: str, hidden: bool) -> int:
+        """Mark every post of the author hidden (or not); how many posts changed."""
+        ...
+
+
+class SessionEnd(Protocol):
+    def delete_all(self, member_id: str) -> int: ...
+
+
+class Invitees(Protocol):
+    """Who joined with a member's invites."""
+
+    def invitee_handles(self, inviter_id: str, cap: int) -> list[str]:
+        """Handles of the members who signed up with the inviter's codes (at most ``cap``)."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The append-only log of moderation actions."""
+
+    def record(self, entry: AuditEntry) -> None: ...
+
+    def newest(self, limit: int, cursor: str | None) -> Slice[AuditEntry]: ...
+
+
+class Audit(Protocol):
+    """Writing one audit entry: ``audit(caller, action, target_type, target_id, reason, **details)``."""
+
+    def __call__(
+        self, caller: Caller, action: str, target_type: str, target_id: str, reason: str | None = None, **details: Any
+    ) -> None: ...
+
+
+class _NoAudit:
+    def __call__(
+        self, caller: Caller, action: str, target_type: str, target_id: str, reason: str | None = None, **details: Any
+    ) -> None:
+        return None
+
+
+NO_AUDIT: Audit = _NoAudit()

@@ -6,18 +6,25 @@ from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
+from chalicelib.moderation.bans import Auditor, BanService
 from chalicelib.moderation.models import (
+    AuditOut,
+    BanOut,
+    BanRequest,
     HeldOut,
     HeldQuery,
+    InviteTree,
+    ReasonRequest,
     ReportCreate,
     ReportDetail,
     ReportOut,
     ReportQuery,
     ResolveReport,
+    Standing,
 )
 from chalicelib.moderation.review import ReviewService
 from chalicelib.moderation.service import ModerationService
-from chalicelib.pagination import Page, PageOf
+from chalicelib.pagination import Page, PageOf, PageQuery
 
 bp = Blueprint(__name__)
 api = Api(bp, "moderation")
@@ -68,6 +75,76 @@ def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
 )
 def resolve_report(caller: Caller, report_id: str, body: ResolveReport) -> ReportDetail:
     return moderation().resolve(caller, report_id, body)
+
+
+bans = api.service("bans", BanService)
+audit = api.service("audit", Auditor)
+
+
+@api.route(
+    "/admin/members/{handle}/ban",
+    "POST",
+    summary=(
+        "Ban a member (admins), with a reason: the next step of their ladder (24 h, 72 h, 1 week, 30 days, then "
+        "permanent) unless permanent. Their sessions end at once; their posts, comments and diary entries are hidden "
+        "from everyone (kept for appeal); their unused invites stop working; their inviter loses one invite."
+    ),
+    body=BanRequest,
+    response=BanOut,
+    errors_=(400, 403, 404, 409),
+)
+def ban_member(caller: Caller, handle: str, body: BanRequest) -> BanOut:
+    return bans().ban(caller, handle, body)
+
+
+@api.route(
+    "/admin/members/{handle}/unban",
+    "POST",
+    summary="Lift a member's ban (admins), with a reason: they may log in again and their content is shown again.",
+    body=ReasonRequest,
+    response=Standing,
+    errors_=(400, 403, 404, 409),
+)
+def unban_member(caller: Caller, handle: str, body: ReasonRequest) -> Standing:
+    return bans().lift(caller, handle, body)
+
+
+@api.route(
+    "/admin/members/{handle}/invite-rights",
+    "POST",
+    summary="Give back the right to invite (admins), taken after repeated bans among the member's invitees.",
+    body=ReasonRequest,
+    response=Standing,
+    errors_=(400, 403, 404),
+)
+def restore_invite_rights(caller: Caller, handle: str, body: ReasonRequest) -> Standing:
+    return bans().restore_invite_rights(caller, handle, body)
+
+
+@api.route(
+    "/admin/members/{handle}/tree",
+    "GET",
+    summary=(
+        "A member's invite subtree (admins): who joined with their invites, and whom those invited, each with their "
+        "standing (status, bans, bans among their invitees, whether they may invite). At most 500 members."
+    ),
+    response=InviteTree,
+    errors_=(403, 404),
+)
+def invite_tree(caller: Caller, handle: str) -> InviteTree:
+    return bans().tree(caller, handle)
+
+
+@api.route(
+    "/admin/audit",
+    "GET",
+    summary="The audit log of moderation actions, newest first (admins): who did what to which target, when and why.",
+    query=PageQuery,
+    response=PageOf(AuditOut),
+    errors_=(400, 403),
+)
+def audit_log(caller: Caller, query: PageQuery) -> Page[AuditOut]:
+    return audit().page(caller, query.limit, query.cursor)
 
 
 # --- the review queue of held posts and comments (issue 9) ---------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 from chalicelib import errors
 from chalicelib.kernel import NO_LIMITS, Caller, Clock, MemberDirectory, RateLimiter, active_member, new_id, utcnow
 from chalicelib.moderation.models import Report, ReportCreate, ReportDetail, ReportOut, Resolution, ResolveReport
-from chalicelib.moderation.ports import Bans, Content, Moderators, ReportStore
+from chalicelib.moderation.ports import NO_AUDIT, Audit, Bans, Content, Moderators, ReportStore
 from chalicelib.pagination import Page
 
 
@@ -32,7 +32,9 @@ class ModerationService:
         clock: Clock = utcnow,
         *,
         limiter: RateLimiter = NO_LIMITS,
+        audit: Audit = NO_AUDIT,
     ):
+        self.audit = audit
         self.reports = reports
         self.limiter = limiter
         self.posts = posts
@@ -126,6 +128,15 @@ class ModerationService:
             self.reports.reopen(report, resolution)
             raise
         self._resolve_others(report, resolution)
+        self.audit(
+            caller,
+            f"report_{req.action}",
+            report.target_type,
+            report.target_id,
+            req.note or None,
+            report=report.id,
+            community_id=report.community_id,
+        )
         return ReportDetail.of(resolved)
 
     def _act(self, caller: Caller, report: Report, action: str) -> None:
@@ -138,7 +149,7 @@ class ModerationService:
         except errors.NotFound:
             pass  # already deleted (by its author or another moderator): the content is gone either way
         if action == "ban_member":
-            self.bans.ban_id(report.accused_id)
+            self.bans.ban_member(caller, report.accused_id, f"report {report.id}: {report.reason}")
 
     def _resolve_others(self, report: Report, resolution: Resolution) -> None:
         for other_id in self.reports.open_ids(report.target_key):

@@ -75,6 +75,8 @@ class Post:
     first_response_at: datetime | None = None
     accepted_comment_id: str | None = None
     version: int = 0
+    #: While the author is banned the post is shown to nobody but admins (kept for appeal).
+    author_hidden: bool = False
     # Held for review (issue 9): only the author sees it, and it counts nowhere until approved.
     held: bool = False
     held_id: str | None = None

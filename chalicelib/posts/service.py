@@ -29,6 +29,7 @@ from chalicelib.kernel import (
     RateLimiter,
     active_member,
     member_refs,
+    member_views,
     new_id,
     sortable_id,
     utcnow,
@@ -88,10 +89,9 @@ class PostService:
         return PostOut.of(post, self._authors([post])[post.author_id])
 
     def _posts_page(self, found: Slice[Post]) -> Page[PostOut]:
-        authors = self._authors(found.items)
-        return Page[PostOut](
-            items=[PostOut.of(p, authors[p.author_id]) for p in found.items], next_cursor=found.next_cursor
-        )
+        shown = [p for p in found.items if not p.author_hidden]  # a banned author's posts
+        authors = self._authors(shown)
+        return Page[PostOut](items=[PostOut.of(p, authors[p.author_id]) for p in shown], next_cursor=found.next_cursor)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -104,7 +104,9 @@ class PostService:
         return Slice([i for i in found.items if self._visible(caller, i)], found.next_cursor)
 
     def readable(self, caller: Caller, post: Post) -> bool:
-        """Whether the caller may read ``post`` now."""
+        """Whether the caller may read ``post`` now (a banned author's posts: admins only, for appeal)."""
+        if post.author_hidden and not caller.is_admin:
+            return False
         if not self._visible(caller, post):
             return False
         if post.visibility == "members" or post.author_id == caller.member_id:
@@ -301,9 +303,10 @@ class PostService:
         """A readable post's comments, oldest first."""
         self.readable_post(caller, post_id)
         found = self._shown(caller, self.posts.list_comments(post_id, limit, cursor))
-        authors = self._authors(found.items)
+        authors, banned = member_views(self.members, (c.author_id for c in found.items))
         return Page[CommentOut](
-            items=[CommentOut.of(c, authors[c.author_id]) for c in found.items], next_cursor=found.next_cursor
+            items=[CommentOut.of(c, authors[c.author_id]) for c in found.items if c.author_id not in banned],
+            next_cursor=found.next_cursor,
         )
 
     def resolve(self, caller: Caller, post_id: str, comment_id: str) -> PostOut:

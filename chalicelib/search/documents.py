@@ -63,6 +63,7 @@ INDEX_BODY: dict[str, Any] = {
             "company_id": KEYWORD,
             "category": KEYWORD,
             "official": {"type": "boolean"},
+            "hidden": {"type": "boolean"},
             "member_count": {"type": "integer"},
             "rank_boost": {"type": "float"},
             # Ads: keyword texts are searched (cjk) to retrieve candidates; match types and
@@ -130,6 +131,8 @@ def post_document(item: Mapping[str, Any]) -> dict[str, Any]:
         "community_name": item.get("community_name"),
         "company_id": item.get("company_id"),
         "rank_boost": post_rank_boost(item),
+        # The author is banned: searches leave it out until the ban is lifted.
+        "hidden": bool(item.get("author_hidden")),
     }
 
 

@@ -29,12 +29,6 @@ class FriendIds(Protocol):
     def friend_ids(self, member_id: str, cap: int = 1000) -> tuple[str, ...]: ...
 
 
-class BannedMembers(Protocol):
-    """Whose posts nobody may find."""
-
-    def banned_ids(self) -> list[str]: ...
-
-
 class SponsoredPlacements(Protocol):
     """The auction above the first page (the placements domain)."""
 

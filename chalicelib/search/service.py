@@ -11,7 +11,7 @@ from chalicelib.pagination import CursorCodec, invalid_cursor
 from chalicelib.placements.models import SponsoredOut
 from chalicelib.search import query as build
 from chalicelib.search.models import ResultCommunity, SearchPage, SearchResult
-from chalicelib.search.ports import BannedMembers, FriendIds, SearchIndex, SponsoredPlacements
+from chalicelib.search.ports import FriendIds, SearchIndex, SponsoredPlacements
 from chalicelib.search.query import SearchType
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ class SearchService:
         index: SearchIndex,
         friends: FriendIds,
         cursors: CursorCodec,
-        members: BannedMembers,
         placements: SponsoredPlacements | None = None,
         *,
         limiter: RateLimiter = NO_LIMITS,
@@ -62,7 +61,6 @@ class SearchService:
         self.index = index
         self.limiter = limiter
         self.friends = friends
-        self.members = members
         self.cursors = cursors
         self.placements = placements
 
@@ -96,13 +94,11 @@ class SearchService:
         scope = self._scope(caller, q, search_type)
         after = self._after(scope, cursor)
         friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
-        # A ban hides the member's posts from search at once, without rewriting their documents.
-        banned_ids = self.members.banned_ids()
         fetch = limit + 1
         fresh: list[Mapping[str, Any]] = []
         total: int | None = None
         for _ in range(FETCH_ROUNDS):
-            body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after, banned_ids)
+            body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after)
             response = self.index.search(body)
             hits = response["hits"]["hits"]
             total = total_of(response)

@@ -49,6 +49,8 @@ def _valid_bodies(world: Advertiser) -> dict[str, dict[str, Any]]:
     return {
         "StaffPut": {"role": "agent"},
         "ResolveReport": {"action": "dismiss"},
+        "BanRequest": {"reason": "spam"},
+        "ReasonRequest": {"reason": "appeal"},
         "CampaignCreate": campaign_body({"type": "community", "id": world.community["id"]}),
         "CampaignUpdate": {"name": "変更後のキャンペーン"},
         "PostCreate": {"title": "タイトル", "body": "本文"},

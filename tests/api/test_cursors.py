@@ -73,6 +73,13 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         body = campaign_body({"type": "community", "id": official["id"]}, name=f"cursor {i}")
         res = api.call("POST", f"/companies/{company['id']}/campaigns", body, token=owner.token)
         assert res.status_code == 201, res.body
+    # Two audit entries: a ban and its lift.
+    audited = new_member()
+    for action in ("ban", "unban"):
+        res = api.call(
+            "POST", f"/admin/members/{audited.handle}/{action}", {"reason": "cursor test"}, token=admin.token
+        )
+        assert res.status_code == 200, res.body
     indexed()
     people = {"owner": owner, "m1": m1, "m2": m2, "m3": m3, "admin": admin}
     cid, oid = official["id"], other["id"]
@@ -88,6 +95,7 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         ListCall("GET /companies/{company_id}/campaigns", f"/companies/{company['id']}/campaigns", "owner"),
         ListCall("GET /admin/reports", "/admin/reports", "admin"),
         ListCall("GET /admin/held", "/admin/held", "admin"),
+        ListCall("GET /admin/audit", "/admin/audit", "admin"),
         ListCall("GET /search", f"/search?q={quote(word)}", "m1"),
     ]
     # The same lists, for another member or another partition: their cursors must not open ours.

@@ -71,7 +71,7 @@ def test_withdrawn_handle_is_not_reused(api, admin, new_member, invite):
 
 def test_ban_ends_the_members_sessions_at_once(api, new_member, local_stack):
     m, viewer = new_member(), new_member()
-    assert ops.main(["ban", m.handle]) == 0
+    assert ops.main(["ban", m.handle, "--reason", "spam"]) == 0
     assert api.call("GET", "/me", token=m.token).status_code == 401
     assert api.call("GET", f"/members/{m.handle}", token=viewer.token).status_code == 404
     assert api.call("POST", "/auth/login", {"handle": m.handle, "password": m.password}).status_code == 401

@@ -48,7 +48,7 @@ def gone_tokens(api, new_member, local_stack) -> dict[str, str]:
 
     withdrawn, banned = new_member(), new_member()
     api.call("DELETE", "/me", token=withdrawn.token)
-    ops.main(["ban", banned.handle])
+    ops.main(["ban", banned.handle, "--reason", "spam"])
     return {"withdrawn": withdrawn.token, "banned": banned.token}
 
 

@@ -134,6 +134,24 @@ def member_end_membership(st: Any) -> Any:
     )
 
 
+def ban_ban(st: Any) -> Any:
+    from chalicelib.moderation.models import Ban
+
+    m = _member()
+    st.members.create(m)
+    ban = Ban(m.id, 1, None, "spam", utcnow())
+    return lambda: st.bans.ban(m, ban), lambda ok: _assert(ok and st.members.get(m.id).status == "banned")
+
+
+def ban_lift(st: Any) -> Any:
+    from chalicelib.moderation.models import Ban
+
+    m = _member()
+    st.members.create(m)
+    st.bans.ban(m, Ban(m.id, 1, None, "spam", utcnow()))
+    return lambda: st.bans.lift(m.id), lambda ok: _assert(ok and st.members.get(m.id).status == "active")
+
+
 def invite_create(st: Any) -> Any:
     m = _member()
     st.members.create(m)
@@ -315,6 +333,8 @@ SCENARIOS: dict[str, Scenario] = {
     "MemberStore.create": member_create,
     "MemberStore.signup": member_signup,
     "MemberStore.end_membership": member_end_membership,
+    "BanStore.ban": ban_ban,
+    "BanStore.lift": ban_lift,
     "InviteStore.create": invite_create,
     "InviteStore.revoke": invite_revoke,
     "FriendStore.link": friend_link,

@@ -224,7 +224,7 @@ def _services(lim: RefusingLimiter) -> dict[str, Callable[[Caller], object]]:
     invites = InviteService(X, 14, limiter=lim)  # type: ignore[arg-type]
     friends = FriendService(X, X, limiter=lim)  # type: ignore[arg-type]
     moderation = ModerationService(X, X, X, X, X, limiter=lim)  # type: ignore[arg-type]
-    search = SearchService(X, X, X, X, X, limiter=lim)  # type: ignore[arg-type]
+    search = SearchService(X, X, X, X, limiter=lim)  # type: ignore[arg-type]
     placements = PlacementService(X, X, X, X, X, 2, 5, limiter=lim)  # type: ignore[arg-type]
     report = ReportCreate(target_type="member", target_id="someone", reason="spam")
     return {

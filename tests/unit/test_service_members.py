@@ -468,19 +468,6 @@ def test_withdraw_ends_every_session_and_unlinks_friends(world: World, alice: Me
         world.service.public_profile("alice")
 
 
-def test_ban_by_handle_ends_sessions_and_unknown_handle_is_not_found(world: World, alice: Member) -> None:
-    token = world.session_of(alice, "a-1")
-
-    world.service.ban("ALICE")
-
-    stored = world.members.get(alice.id)
-    assert stored is not None and stored.status == "banned"
-    with pytest.raises(errors.Unauthenticated):
-        world.auth.authenticate(token)
-    with pytest.raises(errors.NotFound):
-        world.service.ban("nobody")
-
-
 def test_stats_maps_every_total_to_its_field(world: World) -> None:
     world.members.totals_ = SiteTotals(
         members_cumulative=10, members_active=7, members_withdrawn=3, communities=4, posts=5

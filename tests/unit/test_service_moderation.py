@@ -110,7 +110,7 @@ class FakeBans:
         self.banned: list[str] = []
         self.fails = False
 
-    def ban_id(self, member_id: str) -> None:
+    def ban_member(self, caller: Caller, member_id: str, reason: str) -> None:
         if self.fails:
             raise RuntimeError("the members table is unavailable")
         self.banned.append(member_id)

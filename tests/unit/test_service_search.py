@@ -44,14 +44,6 @@ class FakeFriends:
         return self.ids
 
 
-class FakeBanned:
-    def __init__(self, *banned: str) -> None:
-        self.banned = list(banned)
-
-    def banned_ids(self) -> list[str]:
-        return self.banned
-
-
 class FakePlacements:
     def __init__(self, *placements: Sponsored, fails: bool = False) -> None:
         self.placements = list(placements)
@@ -114,9 +106,8 @@ def service(
     index: FakeIndex,
     placements: FakePlacements | None = None,
     friends: FakeFriends | None = None,
-    banned: FakeBanned | None = None,
 ) -> SearchService:
-    return SearchService(index, friends or FakeFriends(), CursorCodec(b"test-key"), banned or FakeBanned(), placements)
+    return SearchService(index, friends or FakeFriends(), CursorCodec(b"test-key"), placements)
 
 
 def query_bool(body: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +123,7 @@ def search(s: SearchService, q: str = "ds", t: SearchType = "all", cursor: str |
 
 def test_the_request_carries_the_callers_friends_and_hides_banned_authors() -> None:
     index = FakeIndex()
-    search(service(index, friends=FakeFriends("f2", "f1"), banned=FakeBanned("bad")), "nintendo ds", "posts")
+    search(service(index, friends=FakeFriends("f2", "f1")), "nintendo ds", "posts")
     [body] = index.bodies
     q = query_bool(body)
     assert q["must"] == [word_match("nintendo"), word_match("ds")]
@@ -142,7 +133,8 @@ def test_the_request_carries_the_callers_friends_and_hides_banned_authors() -> N
     assert {"bool": {"filter": [{"term": {"visibility": "friends"}}, {"terms": {"author_id": ["f1", "f2"]}}]}} in (
         readable
     )
-    assert q["must_not"] == [{"terms": {"author_id": ["bad"]}}]
+    # A ban marks the author's documents hidden; no list of bans is read per search.
+    assert q["must_not"] == [{"term": {"hidden": True}}]
     assert body["size"] == 3  # one more than the page, to know whether there is a next one
     assert "search_after" not in body
 
@@ -228,7 +220,7 @@ def test_a_tampered_cursor_is_invalid() -> None:
 
 def test_a_cursor_of_another_key_is_invalid() -> None:
     index = FakeIndex(*(post_hit(f"p{i}", 10.0 - i) for i in range(5)))
-    theirs = SearchService(index, FakeFriends(), CursorCodec(b"other-key"), FakeBanned())
+    theirs = SearchService(index, FakeFriends(), CursorCodec(b"other-key"))
     cursor = search(theirs).next_cursor
     with pytest.raises(errors.InvalidInput):
         search(service(index), cursor=cursor)

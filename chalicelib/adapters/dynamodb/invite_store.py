@@ -34,7 +34,9 @@ class InviteStore(Store):
             tx.update(
                 MemberItem(invite.inviter_id),
                 [MemberItem.invites_left.add(-1), MemberItem.version.add(1)],
-                condition=(MemberItem.invites_left > 0) & (MemberItem.status == "active"),
+                condition=(MemberItem.invites_left > 0)
+                & (MemberItem.status == "active")
+                & MemberItem.invites_revoked.does_not_exist(),
                 label="quota",
             )
             tx.save(
@@ -54,7 +56,9 @@ class InviteStore(Store):
 
         failed = self.transact(write)
         if failed == "quota":
-            raise errors.Forbidden("You have no invites left.", code="invite_quota_exhausted")
+            raise errors.Forbidden(
+                "You have no invites left (or may not invite for now).", code="invite_quota_exhausted"
+            )
         if failed is not None:
             raise RuntimeError(f"invite creation failed on its {failed} condition")
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import errors
 from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure
-from chalicelib.adapters.dynamodb.tables import BanItem, FriendshipItem, HandleItem, InviteItem, MemberItem
+from chalicelib.adapters.dynamodb.tables import FriendshipItem, HandleItem, InviteItem, MemberItem
 from chalicelib.invites.models import Invite
 from chalicelib.kernel import Member
 from chalicelib.members.models import SiteTotals
@@ -41,6 +41,11 @@ def member_of(item: MemberItem) -> Member:
         status=item.status,  # type: ignore[arg-type]
         created_at=item.created_at,
         version=int(item.version),
+        ban_count=int(item.ban_count or 0),
+        banned_until=item.banned_until,
+        ban_reason=item.ban_reason,
+        invitee_bans=int(item.invitee_bans or 0),
+        may_invite=not item.invites_revoked,
     )
 
 
@@ -107,6 +112,8 @@ class MemberStore(Store):
                 condition=(InviteItem.status == "active") & (InviteItem.expires_at > now),
                 label="invite",
             )
+            # An invite of a member banned or withdrawn since it was made signs nobody up.
+            tx.condition_check(MemberItem, invite.inviter_id, condition=MemberItem.status == "active", label="inviter")
             self._put_member(tx, member)
             for a, b, other_handle in (
                 (member.id, invite.inviter_id, invite.inviter_handle),
@@ -122,6 +129,8 @@ class MemberStore(Store):
             return
         if failed == "invite":
             raise errors.Conflict("This invite has already been used.", code="invite_used")
+        if failed == "inviter":
+            raise errors.Forbidden("This invite is unknown, expired or revoked.", code="invite_invalid")
         if failed == "handle":
             raise errors.Conflict("This handle is taken; choose another.", code="handle_taken")
         raise RuntimeError(f"member creation failed on its {failed} condition")
@@ -157,14 +166,8 @@ class MemberStore(Store):
             self.counters.add(tx, Stat.MEMBERS_ACTIVE, -1)
             if status == "withdrawn":
                 self.counters.add(tx, Stat.MEMBERS_WITHDRAWN, 1)
-            if status == "banned":
-                tx.save(BanItem(BANNED, member_id, banned_at=datetime.now(UTC), version=1), label="ban")
 
         return self.transact(write) is None
-
-    def banned_ids(self) -> list[str]:
-        """Every banned member's id (one Query on a single key; bans are rare)."""
-        return [ban.member_id for ban in BanItem.query(BANNED)]
 
     def totals(self) -> SiteTotals:
         """The site statistics: members (cumulative, active, withdrawn), communities and posts."""

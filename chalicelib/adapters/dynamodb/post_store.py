@@ -122,6 +122,7 @@ def _post(item: PostItem) -> Post:
         version=int(item.version),
         held=bool(item.held),
         held_id=item.held_id,
+        author_hidden=bool(item.author_hidden),
     )
 
 
@@ -374,6 +375,26 @@ class PostStore(Store):
             self.counters.add(tx, inquiry_counter(company_id, "resolved"), 1)
 
         return self.transact(write) is None
+
+    def hide_author(self, author_id: str, hidden: bool) -> int:
+        """Mark every post of the author hidden, or shown again; each change reaches the index by the stream."""
+        changed = 0
+        for key in PostItem.by_author.query(author_id):
+            try:
+                PostItem(key.post_id).update(
+                    actions=[
+                        PostItem.author_hidden.set(True) if hidden else PostItem.author_hidden.remove(),
+                        PostItem.version.add(1),
+                    ],
+                    condition=PostItem.post_id.exists(),
+                    add_version_condition=False,
+                )
+            except UpdateError as exc:
+                if not is_condition_failure(exc):
+                    raise
+                continue  # deleted meanwhile
+            changed += 1
+        return changed
 
     def inquiries(self, company_id: str, status: str, limit: int, cursor: str | None) -> Slice[Post]:
         """A company's inquiries in ``status``, oldest first."""

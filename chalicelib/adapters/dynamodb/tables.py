@@ -51,6 +51,11 @@ class MemberItem(Model):
     status = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute()
+    ban_count = NumberAttribute(null=True)
+    banned_until = UTCDateTimeAttribute(null=True)
+    ban_reason = UnicodeAttribute(null=True)
+    invitee_bans = NumberAttribute(null=True)
+    invites_revoked = BooleanAttribute(null=True)
 
 
 class HandleItem(Model):
@@ -278,6 +283,17 @@ class InquiriesByResponseTime(GlobalSecondaryIndex[Any]):
     first_response_s = NumberAttribute(range_key=True)
 
 
+class PostsByAuthor(GlobalSecondaryIndex[Any]):
+    """Every post of an author (keys only): what a ban hides and lifting it restores."""
+
+    class Meta:
+        index_name = "by_author"
+        projection = KeysOnlyProjection()
+
+    author_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class PostItem(Model):
     """A post: a community topic, an inquiry (topic in an official community) or a diary entry.
 
@@ -313,6 +329,8 @@ class PostItem(Model):
     held_id = UnicodeAttribute(null=True)
     spam_score = NumberAttribute(null=True)
     spam_signals = UnicodeAttribute(null=True)  # JSON list of {name, weight, detail}
+    # True while the author is banned: every list, page and the search index leave it out.
+    author_hidden = BooleanAttribute(null=True)
     comment_count = NumberAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -323,6 +341,7 @@ class PostItem(Model):
     diary_members_index = DiaryForMembers()
     inquiries_by_status = InquiriesByStatus()
     inquiries_by_response_time = InquiriesByResponseTime()
+    by_author = PostsByAuthor()
 
 
 class CommentItem(Model):
@@ -458,7 +477,11 @@ class LedgerItem(Model):
 
 
 class BanItem(Model):
-    """A banned member, listed under one key so a search can exclude every ban in one Query."""
+    """A ban in force, listed under one key so the expiry sweep finds every ban that has ended.
+
+    Searches do not read it: a ban marks the member's posts ``author_hidden`` and the index
+    carries that. ``until`` is None for a permanent ban; ``level`` is the step of the ladder.
+    """
 
     class Meta(_Meta):
         base_name = "bans"
@@ -466,6 +489,28 @@ class BanItem(Model):
     list_name = UnicodeAttribute(hash_key=True)
     member_id = UnicodeAttribute(range_key=True)
     banned_at = UTCDateTimeAttribute()
+    until = UTCDateTimeAttribute(null=True)
+    level = NumberAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+
+
+class AuditItem(Model):
+    """One moderation action (who, what, when, why), newest last under one key: ``log`` is ``audit``."""
+
+    class Meta(_Meta):
+        base_name = "audit_log"
+
+    log = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+    actor_id = UnicodeAttribute()
+    actor_handle = UnicodeAttribute()
+    action = UnicodeAttribute()
+    target_type = UnicodeAttribute()
+    target_id = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    details = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
     version = NumberAttribute()
 
 
@@ -676,6 +721,7 @@ ALL_MODELS: list[type[Model]] = [
     LoginAttemptItem,
     RateLimitItem,
     BanItem,
+    AuditItem,
     ReportItem,
     OpenReportItem,
     ClickDedupItem,
