@@ -26,7 +26,7 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from chalicelib.search.analysis import has_cjk, stems
+from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stems
 
 SearchType = Literal["all", "posts", "communities"]
 
@@ -34,6 +34,9 @@ MAX_TERMS = 8
 #: Where a word is looked for: morphemes (title counts double), their infixes, English stems.
 FIELDS = ["title^2", "body"]
 PART_FIELDS = ["title.part^2", "body.part"]
+#: Where a word is looked up whole (``term``): inside one morpheme, inside one katakana run.
+INFIX_FIELDS = {"title.part": 2.0, "body.part": 1.0}
+KATAKANA_FIELDS = {"title.script": 2.0, "body.script": 1.0}
 STEM_FIELDS = ["title_stems^2", "body_stems"]
 #: A word found only inside a longer morpheme, or only by its stem, ranks below an exact one.
 PART_BOOST = 0.5
@@ -58,11 +61,17 @@ def terms(q: str) -> list[str]:
 def word_match(word: str) -> dict[str, Any]:
     """The clause one query word must satisfy in the title or the body."""
     if has_cjk(word):
+        # Its morphemes in a row, each whole or inside a longer one; or the word whole inside one
+        # morpheme (the query may be cut where the document is not: キズ|ナ in キズナゲームス); a
+        # katakana word also inside a katakana run (a document may cut it by context: スマ|ホ).
+        whole = normalize(word)
+        infix = dict(INFIX_FIELDS, **(KATAKANA_FIELDS if is_katakana(word) else {}))
         return {
             "bool": {
                 "should": [
                     {"multi_match": {"query": word, "type": "phrase", "fields": FIELDS}},
                     {"multi_match": {"query": word, "type": "phrase", "fields": PART_FIELDS, "boost": PART_BOOST}},
+                    *({"term": {field: {"value": whole, "boost": PART_BOOST * b}}} for field, b in infix.items()),
                 ],
                 "minimum_should_match": 1,
             }
