@@ -168,7 +168,11 @@ def position(hit: Mapping[str, Any]) -> tuple[float, str]:
 
 
 def mark(fragment: str) -> str:
-    """HTML-escape a highlighted fragment and turn the delimiters into ``<mark>`` tags."""
+    """HTML-escape a highlighted fragment and turn the delimiters into ``<mark>`` tags.
+
+    Hits that touch are one mark: a word is highlighted morpheme by morpheme (東京|都, zq|4).
+    """
+    fragment = fragment.replace(POST + PRE, "")
     return html.escape(fragment, quote=True).replace(PRE, "<mark>").replace(POST, "</mark>")
 
 

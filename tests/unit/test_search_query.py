@@ -18,11 +18,15 @@ def test_each_word_must_match_in_the_title_or_the_body():
 
 def test_a_japanese_word_is_a_phrase_of_its_morphemes_whole_or_inside_longer_ones():
     should = word_match("京都")["bool"]["should"]
-    assert [(m["multi_match"]["type"], m["multi_match"]["fields"]) for m in should] == [
+    assert [(m["multi_match"]["type"], m["multi_match"]["fields"]) for m in should[:2]] == [
         ("phrase", ["title^2", "body"]),
         ("phrase", ["title.part^2", "body.part"]),
     ]
+    assert [next(iter(m["term"])) for m in should[2:]] == ["title.part", "body.part"]  # whole, inside one morpheme
     assert word_match("京都")["bool"]["minimum_should_match"] == 1
+    katakana = [next(iter(m["term"])) for m in word_match("ｽﾏﾎ")["bool"]["should"][2:]]
+    assert katakana == ["title.part", "body.part", "title.script", "body.script"]
+    assert word_match("ｽﾏﾎ")["bool"]["should"][-1]["term"]["body.script"]["value"] == "スマホ"
     assert word_match("DS版")["bool"]["should"][0]["multi_match"]["type"] == "phrase"  # any kana or kanji
 
 
@@ -66,6 +70,10 @@ def test_snippets_escape_everything_but_the_marks():
     hit = {"highlight": {"body": [f'<script>x</script> & {PRE}ブログ{POST} "q"']}, "_source": {}}
     assert snippet(hit) == "&lt;script&gt;x&lt;/script&gt; &amp; <mark>ブログ</mark> &quot;q&quot;"
     assert mark("<b>") == "&lt;b&gt;"
+
+
+def test_touching_hits_are_one_mark():
+    assert mark(f"{PRE}東京{POST}{PRE}都{POST}の{PRE}話{POST}") == "<mark>東京都</mark>の<mark>話</mark>"
 
 
 def test_a_title_only_hit_shows_the_escaped_start_of_the_body():
