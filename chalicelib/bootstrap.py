@@ -23,6 +23,7 @@ from chalicelib.adapters.dynamodb.member_store import MemberStore
 from chalicelib.adapters.dynamodb.post_store import PostStore
 from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
 from chalicelib.adapters.dynamodb.report_store import ReportStore
+from chalicelib.adapters.dynamodb.search_check import SearchCheck
 from chalicelib.adapters.dynamodb.session_store import SessionStore
 from chalicelib.adapters.lambda_ranker import LambdaRanker
 from chalicelib.adapters.opensearch import SearchIndex, stage_index
@@ -179,7 +180,7 @@ def build(s: Settings) -> Services:
         communities=CommunityService(st.communities, st.companies, st.members),
         posts=posts,
         companies=CompanyService(st.companies, st.posts, st.members),
-        search=SearchService(index, st.friends, st.dynamo.cursors, placements, limiter=limiter),
+        search=SearchService(index, st.friends, st.dynamo.cursors, placements, limiter=limiter, check=SearchCheck()),
         campaigns=CampaignService(st.campaigns, st.companies, st.communities, st.posts),
         placements=placements,
         moderation=ModerationService(st.reports, posts, bans, st.communities, st.members, limiter=limiter, audit=audit),

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from chalicelib.kernel import Schema
+from chalicelib.kernel import Id, Schema
 from chalicelib.placements.models import SponsoredOut
 from chalicelib.search.query import SearchType
 
@@ -20,6 +20,10 @@ class SearchQuery(Schema):
     type: SearchType = "all"
     cursor: str | None = Field(default=None, max_length=2048, description="Opaque cursor from next_cursor.")
     limit: int = Field(default=20, ge=1, le=50)
+    community_id: Id | None = Field(
+        default=None,
+        description="Only this community's posts (no communities); an unknown community gives no results, not 404.",
+    )
 
 
 class ResultCommunity(Schema):
@@ -30,11 +34,17 @@ class ResultCommunity(Schema):
 class SearchResult(Schema):
     type: ResultType
     id: str
-    title: str = Field(description="Plain text (escape it when rendering).")
+    title: str = Field(description="Plain text (escape it when rendering); the title as it is now.")
+    title_highlight: str = Field(
+        description="HTML: the whole title, hits in <mark>, everything else escaped (as snippet)."
+    )
     snippet: str = Field(description="HTML: hits in <mark>, everything else escaped.")
     community: ResultCommunity | None = Field(description="The community of a post; null for communities and diaries.")
     official: bool = Field(
         default=False, description="A verified company's official community, or a post in one (shown with 公式)."
+    )
+    company_name: str | None = Field(
+        default=None, description="The company of an official result (shown beside 公式); null when not official."
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Protocol
 
+from chalicelib.communities.models import Community
 from chalicelib.kernel import Caller
 from chalicelib.placements.models import Sponsored
+from chalicelib.posts.models import Post
 from chalicelib.search.documents import Change
 
 
@@ -20,6 +23,16 @@ class IndexWriter(Protocol):
 
     def apply(self, changes: list[Change]) -> set[str]:
         """Write the changes; the doc ids that failed (to be retried)."""
+        ...
+
+
+class ItemCheck(Protocol):
+    """The items behind a page of hits as they are now in DynamoDB (the source of truth, not the index)."""
+
+    def current(
+        self, post_ids: Collection[str], community_ids: Collection[str]
+    ) -> tuple[dict[str, Post], dict[str, Community]]:
+        """The posts and communities that exist, by id (strongly consistent reads); a missing id is gone."""
         ...
 
 

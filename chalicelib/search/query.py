@@ -104,8 +104,12 @@ def search_body(
     friend_ids: Iterable[str],
     size: int,
     after: tuple[float, str] | None = None,
+    community_id: str | None = None,
 ) -> dict[str, Any]:
-    """The OpenSearch request body of one page of results (never a banned member's posts)."""
+    """The OpenSearch request body of one page of results (never a banned member's posts).
+
+    With ``community_id``, only that community's posts (community documents have no ``community_id``).
+    """
     words = terms(q)
     matches: list[dict[str, Any]] = [word_match(word) for word in words]
     query: dict[str, Any] = {
@@ -114,6 +118,7 @@ def search_body(
             "filter": [
                 {"terms": {"type": TYPE_FILTER[search_type]}},
                 visibility_filter(caller_id, friend_ids),
+                *([{"term": {"community_id": community_id}}] if community_id else []),
             ],
         }
     }
@@ -180,6 +185,20 @@ def plain(text: str, limit: int = SNIPPET_CHARS) -> str:
     """An escaped excerpt of text without hits."""
     text = text.replace(PRE, "").replace(POST, "")
     return html.escape(text[:limit] + ("…" if len(text) > limit else ""), quote=True)
+
+
+def title_highlight(hit: Mapping[str, Any], title: str | None = None) -> str:
+    """The whole title with hits marked, escaped as :func:`mark` does.
+
+    ``title`` is the title as it is now: when it differs from the indexed one (edited since), the
+    index's marks belong to the old text, so the current title is shown escaped and unmarked.
+    """
+    indexed = str((hit.get("_source") or {}).get("title") or "")
+    current = indexed if title is None else title
+    fragments = (hit.get("highlight") or {}).get("title") or []
+    if fragments and current == indexed:
+        return mark(str(fragments[0]))
+    return plain(current, limit=len(current))
 
 
 def snippet(hit: Mapping[str, Any]) -> str:

@@ -17,10 +17,10 @@ search_service = api.service("search", SearchService)
 @api.route(
     "/search",
     "GET",
-    summary="Search posts and communities you may read (Japanese and English).",
+    summary="Search posts and communities you may read (Japanese and English); community_id: one community's posts.",
     query=SearchQuery,
     response=SearchPage,
     errors_=(400, 429),
 )
 def search(caller: Caller, query: SearchQuery) -> SearchPage:
-    return search_service().search(caller, query.q, query.type, query.cursor, query.limit)
+    return search_service().search(caller, query.q, query.type, query.cursor, query.limit, query.community_id)

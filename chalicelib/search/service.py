@@ -6,12 +6,14 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from chalicelib.communities.models import Community
 from chalicelib.kernel import NO_LIMITS, Caller, RateLimiter
 from chalicelib.pagination import CursorCodec, invalid_cursor
 from chalicelib.placements.models import SponsoredOut
+from chalicelib.posts.models import Post
 from chalicelib.search import query as build
 from chalicelib.search.models import ResultCommunity, SearchPage, SearchResult
-from chalicelib.search.ports import FriendIds, SearchIndex, SponsoredPlacements
+from chalicelib.search.ports import FriendIds, ItemCheck, SearchIndex, SponsoredPlacements
 from chalicelib.search.query import SearchType
 
 log = logging.getLogger(__name__)
@@ -20,21 +22,65 @@ log = logging.getLogger(__name__)
 FRIENDS_CAP = 1000
 #: Re-fetches with a larger page when earlier-shown hits crowd out the new ones.
 FETCH_ROUNDS = 4
+#: Hits fetched (and re-checked) beyond ``limit + 1``, so that a few the check drops do not shorten the page.
+CHECK_SPARE = 4
+
+Checked = dict[str, SearchResult | None]
 
 
-def result(hit: Mapping[str, Any]) -> SearchResult:
+def readable(post: Post, caller_id: str, friend_ids: frozenset[str]) -> bool:
+    """Whether the caller may read ``post`` as it is now: the visibility filter's rules, bans and holds."""
+    own = post.author_id == caller_id
+    if getattr(post, "author_hidden", False):  # the author is banned: nobody
+        return False
+    if post.held:  # waiting for review: its author only
+        return own
+    if post.visibility == "members":
+        return True
+    if post.visibility == "friends":
+        return own or post.author_id in friend_ids
+    return own  # private
+
+
+def result(hit: Mapping[str, Any], post: Post | None = None, community: Community | None = None) -> SearchResult:
+    """A hit as a result; with the current ``post`` (and its community) or ``community``, as they are now.
+
+    The snippet is always the index's highlight; the title is the current one.
+    """
     source = hit.get("_source") or {}
-    community = None
-    if source.get("type") == "post" and source.get("community_id"):
-        community = ResultCommunity(id=source["community_id"], name=source.get("community_name") or "")
+    kind = source.get("type", "post")
+    title = str(source.get("title") or "")
+    company_name: str | None = source.get("company_name")
+    if kind == "post":
+        community_id = post.community_id if post else source.get("community_id")
+        name = (community.name if community else post.community_name if post else source.get("community_name")) or ""
+        # A post is official where its community is (posts carry the community's company_id).
+        official = bool(post.company_id if post else source.get("company_id"))
+        title = post.title if post else title
+        if community:
+            company_name = community.company_name
+        return SearchResult(
+            type="post",
+            id=str(source.get("id")),
+            title=title,
+            title_highlight=build.title_highlight(hit, title),
+            snippet=build.snippet(hit),
+            community=ResultCommunity(id=community_id, name=name) if community_id else None,
+            official=official,
+            company_name=company_name if official else None,
+        )
+    official = community.official if community else bool(source.get("official"))
+    if community:
+        title, company_name = community.name, community.company_name
     return SearchResult(
-        type=source.get("type", "post"),
+        type=kind,
         id=str(source.get("id")),
-        title=str(source.get("title") or ""),
+        title=title,
+        title_highlight=build.title_highlight(hit, title),
         snippet=build.snippet(hit),
-        community=community,
-        # A community document says whether it is official; a post is official where its community is.
-        official=bool(source.get("official")) or bool(source.get("type") == "post" and source.get("company_id")),
+        community=None,
+        official=official,
+        company_name=company_name if official else None,
     )
 
 
@@ -57,8 +103,11 @@ class SearchService:
         placements: SponsoredPlacements | None = None,
         *,
         limiter: RateLimiter = NO_LIMITS,
+        check: ItemCheck | None = None,
     ):
         self.index = index
+        #: Re-reads the hits' items from DynamoDB (None: the index is trusted, as in unit tests of paging).
+        self.check = check
         self.limiter = limiter
         self.friends = friends
         self.cursors = cursors
@@ -75,8 +124,10 @@ class SearchService:
             return []
 
     @staticmethod
-    def _scope(caller: Caller, q: str, search_type: str) -> str:
-        # One search of one member: another query, type or member's cursor is refused.
+    def _scope(caller: Caller, q: str, search_type: str, community_id: str | None = None) -> str:
+        # One search of one member: another query, type, community or member's cursor is refused.
+        if community_id:  # "search@" never begins a scope without a community (ids have no "@" or ":")
+            return f"search@{community_id}:{caller.member_id}:{search_type}:{q}"
         return f"search:{caller.member_id}:{search_type}:{q}"
 
     def _after(self, scope: str, cursor: str | None) -> tuple[float, str] | None:
@@ -88,30 +139,103 @@ class SearchService:
         except (KeyError, TypeError, ValueError):
             raise invalid_cursor() from None
 
-    def search(self, caller: Caller, q: str, search_type: SearchType, cursor: str | None, limit: int) -> SearchPage:
-        """One page of results for ``q``; only what the caller may read (every page counts as a search)."""
+    def _check(self, hits: list[Mapping[str, Any]], checked: Checked, caller_id: str, friends: frozenset[str]) -> None:
+        """Record each hit's result as the caller may read it now (None: not readable), one batch read for all."""
+        if self.check is None:
+            checked.update({build.position(h)[1]: result(h) for h in hits})
+            return
+        sources = [(h, h.get("_source") or {}) for h in hits]
+        post_ids = {str(s.get("id")) for _, s in sources if s.get("type") == "post"}
+        community_ids = {str(s.get("id")) for _, s in sources if s.get("type") == "community"}
+        # The community of an official post names its company (one more key in the same read).
+        community_ids |= {str(s["community_id"]) for _, s in sources if s.get("company_id") and s.get("community_id")}
+        posts, communities = self.check.current(sorted(post_ids), sorted(community_ids))
+        for hit, source in sources:
+            item_id = str(source.get("id"))
+            found: SearchResult | None
+            if source.get("type") == "post":
+                post = posts.get(item_id)
+                ok = post is not None and readable(post, caller_id, friends)
+                found = result(hit, post, communities.get(post.community_id or "")) if post and ok else None
+            elif source.get("type") == "community":
+                community = communities.get(item_id)
+                found = result(hit, community=community) if community else None
+            else:
+                found = result(hit)
+            checked[build.position(hit)[1]] = found
+
+    def _survivors(
+        self, fresh: list[Mapping[str, Any]], want: int, checked: Checked, caller_id: str, friends: frozenset[str]
+    ) -> list[tuple[Mapping[str, Any], SearchResult]]:
+        """The first ``want`` readable hits of ``fresh`` in rank order, checking only as far as needed."""
+        survivors: list[tuple[Mapping[str, Any], SearchResult]] = []
+        at = 0
+        while at < len(fresh) and len(survivors) < want:
+            window = fresh[at : at + want - len(survivors) + CHECK_SPARE]
+            self._check([h for h in window if build.position(h)[1] not in checked], checked, caller_id, friends)
+            for hit in window:
+                at += 1
+                found = checked[build.position(hit)[1]]
+                if found is not None:
+                    survivors.append((hit, found))
+                    if len(survivors) == want:
+                        break
+        return survivors
+
+    def search(
+        self,
+        caller: Caller,
+        q: str,
+        search_type: SearchType,
+        cursor: str | None,
+        limit: int,
+        community_id: str | None = None,
+    ) -> SearchPage:
+        """One page of results for ``q``; only what the caller may read now (every page counts as a search).
+
+        The index finds and ranks; DynamoDB decides: the hits of the page are re-read in one batch and
+        those the caller may no longer read (deleted, banned author, held, re-scoped diary, gone community)
+        are dropped before the page is filled, whatever the index lag. The cursor is the last shown hit.
+        """
         self.limiter.hit(caller, "search")
-        scope = self._scope(caller, q, search_type)
+        scope = self._scope(caller, q, search_type, community_id)
         after = self._after(scope, cursor)
         friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
-        fetch = limit + 1
+        friends = frozenset(friend_ids)
+        want = limit + 1
+        fetch = want + (CHECK_SPARE if self.check is not None else 0)
+        checked: Checked = {}
         fresh: list[Mapping[str, Any]] = []
+        survivors: list[tuple[Mapping[str, Any], SearchResult]] = []
         total: int | None = None
+        exhausted = True
         for _ in range(FETCH_ROUNDS):
-            body = build.search_body(q, search_type, caller.member_id, friend_ids, fetch, after)
+            body = build.search_body(
+                q, search_type, caller.member_id, friend_ids, fetch, after, community_id=community_id
+            )
             response = self.index.search(body)
             hits = response["hits"]["hits"]
             total = total_of(response)
             fresh = [h for h in hits if not build.already_shown(h, after)]
-            if len(fresh) > limit or len(hits) < fetch:
+            survivors = self._survivors(fresh, want, checked, caller.member_id, friends)
+            exhausted = len(hits) < fetch
+            if len(survivors) >= want or exhausted:
                 break
             fetch *= 4
-        page = fresh[:limit]
+        page = survivors[:limit]
         next_cursor = None
-        if len(fresh) > limit and page:
-            score, doc_id = build.position(page[-1])
+        last: Mapping[str, Any] | None = None
+        if len(survivors) > limit:
+            last = page[-1][0]
+        elif not exhausted and fresh:
+            # Every round was crowded out (ties, or hits the caller may not read): go on after all of them.
+            last = fresh[-1]
+        if last is not None:
+            score, doc_id = build.position(last)
             next_cursor = self.cursors.encode(scope, {"s": score, "id": doc_id})
+        if total is not None:  # the index counted what the check dropped
+            total = max(0, total - sum(1 for found in checked.values() if found is None))
         sponsored = self._sponsored(caller, q) if after is None else []
         return SearchPage(
-            query=q, total=total, sponsored=sponsored, results=[result(h) for h in page], next_cursor=next_cursor
+            query=q, total=total, sponsored=sponsored, results=[r for _, r in page], next_cursor=next_cursor
         )
