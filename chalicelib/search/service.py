@@ -31,7 +31,7 @@ Checked = dict[str, SearchResult | None]
 def readable(post: Post, caller_id: str, friend_ids: frozenset[str]) -> bool:
     """Whether the caller may read ``post`` as it is now: the visibility filter's rules, bans and holds."""
     own = post.author_id == caller_id
-    if getattr(post, "author_hidden", False):  # the author is banned: nobody
+    if post.author_hidden:  # the author is banned: nobody
         return False
     if post.held:  # waiting for review: its author only
         return own
