@@ -4,74 +4,20 @@ The browser talks to ``local/web.py`` (the static files plus ``/api/*``), which 
 ``chalice local`` started here against the session's throw-away stack, as ``make run`` wires
 them. Search is fed by the real stream handler through a relay, as in tests/api/test_search.py.
 Without /usr/bin/chromium these tests fail (``make install`` installs it); they never skip.
+The fixtures (``web_url``, ``browser``, ``new_page``) are in tests/e2e/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from local.stack import start_api, start_web
 from tests.conftest import marker
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 SCREENSHOTS = Path("/tmp")
-
-
-@pytest.fixture(scope="module")
-def web_url(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``chalice local`` on the test tables, behind ``local/web.py``; both stopped by PID afterwards."""
-    log = tmp_path_factory.mktemp("e2e") / "chalice.log"
-    # local_stack put the endpoints, KIZUNA_TABLE_PREFIX and KIZUNA_JWT_SECRET into os.environ.
-    api = start_api(dict(os.environ), log=log)
-    try:
-        web = start_web(api.url)
-        try:
-            yield web.url
-        finally:
-            web.stop()
-    finally:
-        api.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make install` installs it (chromium, fonts-ipafont-gothic)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def new_page(browser: Browser) -> Iterator[Any]:
-    """A factory of pages, each in its own context (its own sessionStorage); no script may fail."""
-    contexts = []
-    errors: list[str] = []
-
-    def make() -> Page:
-        context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ja-JP")
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
