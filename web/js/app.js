@@ -1,7 +1,8 @@
-// The member client: a hash-routed single page (#/, #/search, #/c/ID, #/p/ID, #/m/HANDLE).
+// The member client: a hash-routed single page (#/, #/search, #/c/ID, #/p/ID, #/m/HANDLE, #/mod).
 import { ApiError, api, enc, query, session } from "./api.js";
 import { loginForm, logout, signupForm } from "./auth.js";
 import { append, clear, field, form, formatDate, h, message, serverHtml, showError } from "./dom.js";
+import { heldBadge, heldNotice, modPage, reportControl } from "./moderation.js";
 
 const view = document.getElementById("view");
 const nav = document.getElementById("nav");
@@ -47,6 +48,7 @@ async function render() {
     else if (page === "c" && arg) content = await communityPage(arg);
     else if (page === "p" && arg) content = await postPage(arg);
     else if (page === "m" && arg) content = await memberPage(arg);
+    else if (page === "mod") content = await modPage(me, params);
     else content = await homePage();
     slot.replaceWith(content);
   } catch (err) {
@@ -72,6 +74,7 @@ function renderNav(q) {
     h("a", { href: "#/" }, "ホーム"),
     me ? h("a", { href: `#/m/${enc(me.handle)}` }, "日記") : null,
     h("a", { href: "dashboard.html" }, "企業ダッシュボード"),
+    me && (me.roles || []).includes("admin") ? h("a", { href: "#/mod", id: "nav-mod" }, "モデレーション") : null,
     searchForm,
     h("button", { class: "link", onclick: async () => { await logout(); me = null; go("#/login"); } }, "ログアウト"),
   ]);
@@ -231,6 +234,12 @@ function resultItem(r) {
 async function communityPage(id) {
   let [c, posts] = await Promise.all([api("GET", `/communities/${enc(id)}`), api("GET", `/communities/${enc(id)}/posts?limit=50`)]);
   const wrap = h("div", { id: "community-page" });
+  // The review queue and reports of this community: for its owner and moderators, and in an
+  // official community for the company's staff (GET /me/companies); admins have it in the nav.
+  const modLink = h("p", { class: "mod-link" });
+  const showModLink = () => clear(modLink).append(h("a", { href: `#/mod${query({ community_id: c.id })}` }, "モデレーション（確認待ち・通報）»"));
+  if (c.your_role === "owner" || c.your_role === "moderator") showModLink();
+  else if (c.company) api("GET", "/me/companies").then((mine) => { if (mine.items.some((x) => x.id === c.company.id)) showModLink(); }, () => {});
   const draw = () => {
     clear(wrap);
     const actions = h("div", { class: "actions" });
@@ -245,15 +254,16 @@ async function communityPage(id) {
     else if (c.your_role !== "owner") actions.append(h("button", { id: "leave", class: "secondary", onclick: () => toggle("DELETE") }, "退会する"));
     const header = h("section", { class: "card" },
       h("h2", null, c.name, c.official ? h("span", { class: "badge official" }, "公式") : null),
-      c.company ? h("p", { class: "meta" }, `${c.company.name} の公式コミュニティ。トピックはお問い合わせとして企業スタッフが公開で回答します。 `, h("a", { href: `dashboard.html${query({ company: c.company.id })}` }, "スタッフ用ダッシュボード »")) : null,
+      c.company ? h("p", { class: "meta" }, `${c.company.name} の公式コミュニティ。トピックはお問い合わせとして企業スタッフが公開で回答します。 `, h("a", { href: `dashboard.html${query({ company: c.company.id, community: c.id })}` }, "スタッフ用ダッシュボード »")) : null,
       h("p", { class: "description" }, c.description || ""),
       h("p", { class: "meta" }, `${CATEGORIES[c.category] || c.category}・参加者 ${c.member_count}人・管理人 ${c.owner.display_name}`, c.your_role ? `・あなた: ${{ owner: "管理人", moderator: "副管理人", member: "参加中" }[c.your_role]}` : ""),
-      actions, slot,
+      actions, modLink, slot,
     );
     const list = h("section", { class: "card", id: "topics" }, h("h3", null, "トピック一覧"),
       posts.items.length
         ? h("ul", { class: "list" }, posts.items.map((p) => h("li", null,
           h("a", { href: `#/p/${enc(p.id)}` }, p.title),
+          p.held ? heldBadge() : null,
           p.status ? h("span", { class: `badge status-${p.status}` }, STATUS[p.status]) : null,
           h("span", { class: "meta" }, ` ${p.author.display_name}・${formatDate(p.created_at)}・コメント ${p.comment_count}`),
         )))
@@ -288,17 +298,21 @@ async function postPage(id) {
     const slot = h("div");
     const article = h("article", { class: "card post" },
       post.community ? h("p", { class: "meta" }, h("a", { href: `#/c/${enc(post.community.id)}` }, `« ${post.community.name}`)) : h("p", { class: "meta" }, `日記・${VISIBILITY[post.visibility]}`),
-      h("h2", null, post.title, post.status ? h("span", { class: `badge status-${post.status}` }, STATUS[post.status]) : null),
+      h("h2", null, post.title, post.held ? heldBadge() : null, post.status ? h("span", { class: `badge status-${post.status}` }, STATUS[post.status]) : null),
+      post.held ? heldNotice("post") : null,
       h("p", { class: "meta" }, authorLink(post.author), `・${formatDate(post.created_at)}`),
       h("div", { class: "body" }, post.body),
+      mine ? null : reportControl("post", post.id),
     );
     const list = h("section", { class: "card", id: "comments" }, h("h3", null, `コメント（${comments.items.length}）`), slot,
       comments.items.length
-        ? h("ol", { class: "comments" }, comments.items.map((cm) => h("li", { class: cm.official ? "comment official" : "comment" },
+        ? h("ol", { class: "comments" }, comments.items.map((cm) => h("li", { class: `comment${cm.official ? " official" : ""}${cm.held ? " held" : ""}`, "data-comment-id": cm.id },
           h("p", { class: "meta" }, authorLink(cm.author), cm.official ? h("span", { class: "badge official" }, "公式") : null,
             post.accepted_comment_id === cm.id ? h("span", { class: "badge status-resolved" }, "ベストアンサー") : null,
             `・${formatDate(cm.created_at)}`),
+          cm.held ? heldNotice("comment") : null,
           h("div", { class: "body" }, cm.body),
+          cm.author.handle === me.handle ? null : reportControl("comment", `${post.id}/${cm.id}`),
           resolvable ? h("button", { class: "small secondary", onclick: async () => {
             try { post = await api("POST", `/posts/${enc(id)}/resolve`, { comment_id: cm.id }); draw(); } catch (err) { showError(slot, err); }
           } }, "この回答で解決") : null,
@@ -340,11 +354,13 @@ async function memberPage(handle) {
       } catch (err) { showError(slot, err); }
     } }, "マイミクに追加"),
     slot,
+    self ? null : reportControl("member", member.handle),
   );
   const entries = h("section", { class: "card", id: "diary" }, h("h3", null, "日記一覧"),
     diary.items.length
       ? h("ul", { class: "list" }, diary.items.map((p) => h("li", null,
         h("a", { href: `#/p/${enc(p.id)}` }, p.title),
+        p.held ? heldBadge() : null,
         h("span", { class: "badge" }, VISIBILITY[p.visibility]),
         h("span", { class: "meta" }, ` ${formatDate(p.created_at)}・コメント ${p.comment_count}`),
       )))

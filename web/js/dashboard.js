@@ -1,4 +1,5 @@
-// The company dashboard: inquiry inbox (staff), public response metrics, campaigns (owner/advertiser).
+// The company dashboard: inquiry inbox (staff), public response metrics, campaigns (owner/advertiser),
+// and for staff a link to the review queue of the official community (index.html#/mod?community_id=).
 // The company comes from ?company=ID (linked from an official community's page), from the list of
 // the caller's own companies (GET /me/companies), or is typed in; the API decides what this member
 // may see.
@@ -42,13 +43,14 @@ async function render() {
     const metricsBox = h("section", { class: "card", id: "metrics" });
     const inboxBox = h("section", { class: "card", id: "inbox" });
     const campaignsBox = h("section", { class: "card", id: "campaigns" });
+    const moderationBox = h("section", { class: "card", id: "moderation" });
     const refresh = () => Promise.all([drawMetrics(metricsBox, id), drawInbox(inboxBox, id, "open", refresh)]);
     slot.replaceWith(h("div", null,
       h("h2", null, company.name),
       h("p", { class: "meta" }, /^https?:\/\//.test(company.website) ? h("a", { href: company.website, rel: "noopener noreferrer", target: "_blank" }, company.website) : company.website),
-      h("div", { class: "columns" }, h("div", { class: "main-col" }, inboxBox, campaignsBox), h("div", { class: "side-col" }, metricsBox)),
+      h("div", { class: "columns" }, h("div", { class: "main-col" }, inboxBox, campaignsBox), h("div", { class: "side-col" }, metricsBox, moderationBox)),
     ));
-    await Promise.all([refresh(), drawCampaigns(campaignsBox, id)]);
+    await Promise.all([refresh(), drawCampaigns(campaignsBox, id), drawModeration(moderationBox, id)]);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return render();
     slot.replaceWith(message("error", err.message));
@@ -84,6 +86,36 @@ async function drawMetrics(box, id) {
       row("初回回答までの90パーセンタイル", formatDuration(m.p90_first_response_s)),
       row("24時間以内の回答率", ratio),
     )),
+  ]);
+}
+
+// The API lists no company's official communities: this one comes from ?community= (the official
+// community's page links here with it, checked against the company) and from the open inquiries.
+async function drawModeration(box, id) {
+  const found = new Map();
+  const wanted = new URLSearchParams(location.search).get("community");
+  if (wanted) {
+    try {
+      const c = await api("GET", `/communities/${enc(wanted)}`);
+      if (c.company && c.company.id === id) found.set(c.id, c.name);
+    } catch {
+      // not a community of this company: no link
+    }
+  }
+  try {
+    const page = await api("GET", `/companies/${enc(id)}/inbox${query({ status: "open", limit: 50 })}`);
+    for (const { inquiry } of page.items) if (inquiry.community) found.set(inquiry.community.id, inquiry.community.name);
+  } catch {
+    box.remove(); // not staff: the review queue is not theirs either
+    return;
+  }
+  clear(box);
+  append(box, [
+    h("h3", null, "モデレーション"),
+    h("p", { class: "hint" }, "公式コミュニティの確認待ちの投稿と通報は、スタッフが確認できます。"),
+    found.size
+      ? h("ul", { class: "plain" }, [...found].map(([cid, name]) => h("li", null, h("a", { href: `index.html#/mod${query({ community_id: cid })}` }, `${name} の確認待ち・通報 »`))))
+      : h("p", { class: "hint" }, "公式コミュニティのページの「スタッフ用ダッシュボード」から開くと、ここにリンクが表示されます。"),
   ]);
 }
 
