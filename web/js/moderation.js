@@ -498,11 +498,16 @@ async function auditTab(box, { limit }) {
   box.append(await paged(body, (cursor) => api("GET", `/admin/audit${query({ limit, cursor })}`), auditRow, "記録はまだありません。"));
 }
 
+/** Long hex ids shortened for the table (the whole id stays in the title attribute). */
+function shortIds(text) {
+  return String(text).replace(/[0-9a-f]{20,}/g, (id) => `${id.slice(0, 8)}…`);
+}
+
 function auditRow(e) {
   const postId = e.target_type === "post" || e.target_type === "comment" ? e.target_id.split("/")[0] : null;
   const target = e.target_type === "member"
     ? h("a", { href: `#/mod${query({ tab: "members", handle: e.target_id })}` }, `@${e.target_id}`)
-    : [`${TARGETS[e.target_type] || e.target_type} `, postId ? h("a", { href: `#/p/${enc(postId)}`, class: "id" }, e.target_id) : h("span", { class: "id" }, e.target_id)];
+    : [`${TARGETS[e.target_type] || e.target_type} `, h(postId ? "a" : "span", { href: postId ? `#/p/${enc(postId)}` : null, class: "id", title: e.target_id }, shortIds(e.target_id))];
   const details = Object.entries(e.details || {}).filter(([, v]) => v !== null && v !== undefined);
   return h("tr", { class: "audit-entry", "data-action": e.action },
     h("td", { class: "when" }, formatDate(e.at)),
@@ -510,6 +515,10 @@ function auditRow(e) {
     h("td", { class: "action" }, AUDIT_ACTIONS[e.action] || e.action),
     h("td", { class: "target" }, target),
     h("td", { class: "reason" }, e.reason || "—"),
-    h("td", { class: "details" }, details.map(([k, v]) => h("span", { class: "detail" }, `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`))),
+    h("td", { class: "details" }, details.map(([k, v]) => {
+      const shown = typeof v === "object" ? JSON.stringify(v) : /^\d{4}-\d\d-\d\dT/.test(String(v)) ? formatDate(v) : v;
+      const text = `${k}: ${shown}`;
+      return h("span", { class: "detail", title: text }, shortIds(text));
+    })),
   );
 }
