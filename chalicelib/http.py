@@ -155,6 +155,44 @@ def error_response(exc: errors.DomainError) -> Response:
     return json_response(error_body(exc.code, exc.message, exc.details), status, headers)
 
 
+#: Exception classes (by name, anywhere in an exception's class hierarchy or its cause chain) that
+#: mean a service behind the API did not answer: botocore's and urllib3's connection failures and
+#: timeouts (DynamoDB, Lambda), opensearch-py's. Named, not imported, so the HTTP layer loads none.
+UNREACHABLE = frozenset(
+    {
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ReadTimeoutError",
+        "ConnectionClosedError",
+        "ConnectionError",
+        "ConnectionTimeout",
+        "NewConnectionError",
+    }
+)
+#: Seconds a client is asked to wait after a 503.
+UNAVAILABLE_RETRY_AFTER_S = 5
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says a backing service could not be reached."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if any(cls.__name__ in UNREACHABLE for cls in type(current).__mro__):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def unavailable_response() -> Response:
+    """503 with Retry-After: a service behind the API is down for a moment; the client may retry."""
+    body = error_body(
+        "service_unavailable", "A service behind Kizuna is not answering right now. Please try again in a moment."
+    )
+    return json_response(body, 503, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+
+
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     """Field paths and messages of a pydantic error, without echoing the input back."""
     return [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
@@ -292,7 +330,10 @@ class Api:
                     result = fn(**kwargs)
                 except errors.DomainError as exc:
                     return error_response(exc)
-                except Exception:
+                except Exception as exc:
+                    if unreachable(exc):
+                        log.warning("a backing service is unreachable in %s %s: %r", method, spec.path, exc)
+                        return unavailable_response()
                     log.exception("unhandled error in %s %s", method, spec.path)
                     return json_response(
                         error_body("internal_error", "Something went wrong on our side. Please try again."), 500
