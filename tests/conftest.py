@@ -79,9 +79,14 @@ class Member:
     id: str
 
 
+#: Hex digits spelled with letters g-v: a marker is one word to the Japanese analyzer (kuromoji
+#: cuts ``zq4e02`` into zq|4|e|02), and none of its letters is a short word of its own (``b``, ``f``).
+_MARKER_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")
+
+
 def marker() -> str:
     """A word no other text contains, to find exactly one test's writes in the shared index."""
-    return f"zq{uuid.uuid4().hex[:10]}"
+    return f"zq{uuid.uuid4().hex[:10].translate(_MARKER_LETTERS)}"
 
 
 def unique_handle(prefix: str = "m") -> str:

@@ -152,6 +152,60 @@ def ban_lift(st: Any) -> Any:
     return lambda: st.bans.lift(m.id), lambda ok: _assert(ok and st.members.get(m.id).status == "active")
 
 
+def _held_post(st: Any) -> Post:
+    import dataclasses
+
+    from chalicelib.posts.models import SpamVerdict
+
+    verdict = SpamVerdict(True, 1.5, 1.0, [{"name": "links", "weight": 1.5, "detail": "3 outside links"}])
+    post = dataclasses.replace(_post(_member()), held=True, held_id=sortable_id(), spam=verdict)
+    st.posts.create(post)
+    return post
+
+
+def _held_comment(st: Any) -> tuple[Post, Comment]:
+    import dataclasses
+
+    from chalicelib.posts.models import SpamVerdict
+
+    post = _post(_member())
+    st.posts.create(post)
+    verdict = SpamVerdict(True, 1.5, 1.0, [{"name": "links", "weight": 1.5, "detail": "3 outside links"}])
+    held = dataclasses.replace(_comment(post, _member()), held=True, held_id=sortable_id(), spam=verdict)
+    assert st.posts.add_comment(post, held, False)
+    return post, held
+
+
+def _review(decision: str) -> Any:
+    from chalicelib.moderation.models import Review
+
+    return Review(decision, "mod-id", "mod", utcnow())  # type: ignore[arg-type]
+
+
+def held_approve(st: Any) -> Any:
+    post = _held_post(st)
+    entry = st.held.get(post.held_id)
+    return lambda: st.held.approve(entry, _review("approved")), lambda outcome: _assert(
+        outcome == "done" and not st.posts.get(post.id).held
+    )
+
+
+def held_approve_comment(st: Any) -> Any:
+    post, held = _held_comment(st)
+    entry = st.held.get(held.held_id)
+    return lambda: st.held.approve(entry, _review("approved")), lambda outcome: _assert(
+        outcome == "done" and st.posts.get(post.id).comment_count == 1
+    )
+
+
+def held_reject(st: Any) -> Any:
+    post = _held_post(st)
+    entry = st.held.get(post.held_id)
+    return lambda: st.held.reject(entry, _review("rejected")), lambda outcome: _assert(
+        outcome == "done" and st.posts.get(post.id) is None
+    )
+
+
 def invite_create(st: Any) -> Any:
     m = _member()
     st.members.create(m)
@@ -335,6 +389,9 @@ SCENARIOS: dict[str, Scenario] = {
     "MemberStore.end_membership": member_end_membership,
     "BanStore.ban": ban_ban,
     "BanStore.lift": ban_lift,
+    "HeldStore.approve": held_approve,
+    "HeldStore._approve_comment": held_approve_comment,
+    "HeldStore.reject": held_reject,
     "InviteStore.create": invite_create,
     "InviteStore.revoke": invite_revoke,
     "FriendStore.link": friend_link,
