@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -81,6 +82,20 @@ class Post:
     held: bool = False
     held_id: str | None = None
     spam: SpamVerdict | None = None
+
+    def readable_by(self, member_id: str, is_friend: Callable[[], bool], *, admin: bool = False) -> bool:
+        """The one reading rule of a post, as it is now (pages, lists, search results).
+
+        A banned author's post: admins only (kept for appeal); a held one: its author only; then
+        by visibility: every member, the author's friends (``is_friend`` is asked only then), or
+        the author alone.
+        """
+        own = self.author_id == member_id
+        if (self.author_hidden and not admin) or (self.held and not own):
+            return False
+        if self.visibility == "members" or own:
+            return True
+        return self.visibility == "friends" and is_friend()
 
 
 @dataclass

@@ -104,14 +104,12 @@ class PostService:
         return Slice([i for i in found.items if self._visible(caller, i)], found.next_cursor)
 
     def readable(self, caller: Caller, post: Post) -> bool:
-        """Whether the caller may read ``post`` now (a banned author's posts: admins only, for appeal)."""
-        if post.author_hidden and not caller.is_admin:
-            return False
-        if not self._visible(caller, post):
-            return False
-        if post.visibility == "members" or post.author_id == caller.member_id:
-            return True
-        return post.visibility == "friends" and self.friends.are_friends(caller.member_id, post.author_id)
+        """Whether the caller may read ``post`` now (:meth:`Post.readable_by`)."""
+        return post.readable_by(
+            caller.member_id,
+            lambda: self.friends.are_friends(caller.member_id, post.author_id),
+            admin=caller.is_admin,
+        )
 
     def readable_post(self, caller: Caller, post_id: str) -> Post:
         """A post the caller may read; anything else is NotFound."""

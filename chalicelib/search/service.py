@@ -29,17 +29,8 @@ Checked = dict[str, SearchResult | None]
 
 
 def readable(post: Post, caller_id: str, friend_ids: frozenset[str]) -> bool:
-    """Whether the caller may read ``post`` as it is now: the visibility filter's rules, bans and holds."""
-    own = post.author_id == caller_id
-    if post.author_hidden:  # the author is banned: nobody
-        return False
-    if post.held:  # waiting for review: its author only
-        return own
-    if post.visibility == "members":
-        return True
-    if post.visibility == "friends":
-        return own or post.author_id in friend_ids
-    return own  # private
+    """Whether the caller may read ``post`` as it is now: the posts domain's rule, with the friends known."""
+    return post.readable_by(caller_id, lambda: post.author_id in friend_ids)
 
 
 def result(hit: Mapping[str, Any], post: Post | None = None, community: Community | None = None) -> SearchResult:
