@@ -16,12 +16,13 @@ review racing another) is 409 ``already_reviewed``. An approved comment is never
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from chalicelib import errors
 from chalicelib.communities.models import Community
 from chalicelib.kernel import NO_METRICS, Caller, Clock, MemberDirectory, Metrics, member_refs, utcnow
 from chalicelib.moderation.models import Decision, HeldEntry, HeldOut, Review
+from chalicelib.moderation.ports import NO_AUDIT, Audit
 from chalicelib.pagination import Page, Slice
 
 Outcome = Literal["done", "already_reviewed", "gone"]
@@ -61,24 +62,6 @@ class Staff(Protocol):
     """Whether a member works for a company (staff review their official community's queue)."""
 
     def is_staff(self, company_id: str, member_id: str) -> bool: ...
-
-
-class Audit(Protocol):
-    """Records a moderation action: ``audit(caller, action, target_type, target_id, reason, **details)``."""
-
-    def __call__(
-        self, caller: Caller, action: str, target_type: str, target_id: str, reason: str | None = None, **details: Any
-    ) -> None: ...
-
-
-class _NoAudit:
-    def __call__(
-        self, caller: Caller, action: str, target_type: str, target_id: str, reason: str | None = None, **details: Any
-    ) -> None:
-        return None
-
-
-NO_AUDIT: Audit = _NoAudit()
 
 
 class ReviewService:
