@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-
-from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure, set_or_remove
+from chalicelib.adapters.dynamodb.base import Store, Transaction, set_or_remove, update_if
 from chalicelib.adapters.dynamodb.member_store import BANNED, Stat, member_of
 from chalicelib.adapters.dynamodb.tables import AuditItem, BanItem, InviteItem, MemberItem
 from chalicelib.kernel import Member
@@ -75,48 +73,27 @@ class BanStore(Store):
     def charge_inviter(self, inviter_id: str, revoke_after: int | None) -> Member | None:
         """One invite less (never below zero) and one more invitee banned; at ``revoke_after``, no inviting."""
         item = MemberItem(inviter_id)
-        try:
-            item.update(
-                actions=[MemberItem.invitee_bans.add(1), MemberItem.version.add(1)],
-                condition=MemberItem.member_id.exists(),
-                add_version_condition=False,
-            )
-        except UpdateError as exc:
-            if is_condition_failure(exc):
-                return None
-            raise
-        if revoke_after is not None and int(item.invitee_bans or 0) >= revoke_after:
-            MemberItem(inviter_id).update(
-                actions=[MemberItem.invites_revoked.set(True), MemberItem.version.add(1)],
-                add_version_condition=False,
-            )
-        try:
-            MemberItem(inviter_id).update(
-                actions=[MemberItem.invites_left.add(-1), MemberItem.version.add(1)],
-                condition=MemberItem.invites_left > 0,
-                add_version_condition=False,
-            )
-        except UpdateError as exc:
-            if not is_condition_failure(exc):
-                raise
-        try:
-            return member_of(MemberItem.get(inviter_id, consistent_read=True))
-        except DoesNotExist:
+        if not update_if(
+            item, [MemberItem.invitee_bans.add(1), MemberItem.version.add(1)], MemberItem.member_id.exists()
+        ):
             return None
+        revoke = revoke_after is not None and int(item.invitee_bans or 0) >= revoke_after
+        revoked = [MemberItem.invites_revoked.set(True)] if revoke else []
+        # The invite goes with the revocation; with no invite left, the revocation goes alone.
+        taken = update_if(
+            item, [MemberItem.invites_left.add(-1), *revoked, MemberItem.version.add(1)], MemberItem.invites_left > 0
+        )
+        if not taken and revoke:
+            update_if(item, [*revoked, MemberItem.version.add(1)])
+        return member_of(item)  # each update refreshed ``item`` with the stored attributes
 
     def restore_invite_rights(self, member_id: str) -> bool:
         """The inviter may invite again (the count of their invitees' bans stays on record)."""
-        try:
-            MemberItem(member_id).update(
-                actions=[MemberItem.invites_revoked.remove(), MemberItem.version.add(1)],
-                condition=MemberItem.member_id.exists(),
-                add_version_condition=False,
-            )
-        except UpdateError as exc:
-            if is_condition_failure(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            MemberItem(member_id),
+            [MemberItem.invites_revoked.remove(), MemberItem.version.add(1)],
+            MemberItem.member_id.exists(),
+        )
 
     def ended(self, now: datetime) -> list[str]:
         """Members whose time-limited ban has ended (one Query over the bans in force)."""

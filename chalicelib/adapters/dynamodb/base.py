@@ -29,7 +29,7 @@ from pynamodb.constants import (
     TRANSACT_UPDATE,
     TRANSACT_WRITE_ITEMS,
 )
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
@@ -54,6 +54,17 @@ def is_condition_failure(exc: PynamoDBException) -> bool:
 def set_or_remove(attribute: Any, value: Any) -> list[Action]:
     """The update action that stores ``value``, or removes the attribute for None."""
     return [attribute.set(value)] if value is not None else [attribute.remove()]
+
+
+def update_if(item: Model, actions: list[Action], condition: Condition | None = None) -> bool:
+    """Update one item (``item`` takes the new attributes); False when ``condition`` failed."""
+    try:
+        item.update(actions=actions, condition=condition, add_version_condition=False)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
 
 
 def random_backoff(attempt: int) -> None:

@@ -21,7 +21,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure, set_or_remove
+from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure, set_or_remove, update_if
 from chalicelib.adapters.dynamodb.member_store import Stat
 from chalicelib.adapters.dynamodb.tables import CommentItem, HeldItem, PostItem
 from chalicelib.pagination import Slice
@@ -380,20 +380,9 @@ class PostStore(Store):
         """Mark every post of the author hidden, or shown again; each change reaches the index by the stream."""
         changed = 0
         for key in PostItem.by_author.query(author_id):
-            try:
-                PostItem(key.post_id).update(
-                    actions=[
-                        PostItem.author_hidden.set(True) if hidden else PostItem.author_hidden.remove(),
-                        PostItem.version.add(1),
-                    ],
-                    condition=PostItem.post_id.exists(),
-                    add_version_condition=False,
-                )
-            except UpdateError as exc:
-                if not is_condition_failure(exc):
-                    raise
-                continue  # deleted meanwhile
-            changed += 1
+            mark = PostItem.author_hidden.set(True) if hidden else PostItem.author_hidden.remove()
+            # A post deleted meanwhile fails the condition and is skipped.
+            changed += update_if(PostItem(key.post_id), [mark, PostItem.version.add(1)], PostItem.post_id.exists())
         return changed
 
     def inquiries(self, company_id: str, status: str, limit: int, cursor: str | None) -> Slice[Post]:
