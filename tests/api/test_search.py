@@ -36,13 +36,13 @@ def found(api: Any, member: Any, q: str, type_: str = "all") -> set[str]:
     return {r["id"] for r in search(api, member, q, type_)}
 
 
-def post(api: Any, member: Any, community_id: str, title: str, body: str) -> str:
+def post(api: Any, member: Any, community_id: str, title: str, body: str = "本文") -> str:
     res = api.call("POST", f"/communities/{community_id}/posts", {"title": title, "body": body}, token=member.token)
     assert res.status_code == 201, res.body
     return str(res.json_body["id"])
 
 
-def diary(api: Any, member: Any, title: str, body: str, visibility: str = "members") -> str:
+def diary(api: Any, member: Any, title: str, body: str = "日記の本文", visibility: str = "members") -> str:
     res = api.call("POST", "/diary", {"title": title, "body": body, "visibility": visibility}, token=member.token)
     assert res.status_code == 201, res.body
     return str(res.json_body["id"])

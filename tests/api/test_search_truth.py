@@ -8,19 +8,15 @@ the service, ``tests/unit/test_service_search.py``.)
 
 from __future__ import annotations
 
-import secrets
-import string
 import uuid
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from content_helpers import create_community, create_company, join, name_staff
+from test_search import diary, post
 
-
-def marker() -> str:
-    """A word no other text contains, of letters only: the analysers keep it one token, marked whole."""
-    return "zq" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(12))
+from tests.conftest import marker
 
 
 def page(api: Any, member: Any, q: str, limit: int = 50, cursor: str | None = None, **params: str) -> dict[str, Any]:
@@ -32,19 +28,6 @@ def page(api: Any, member: Any, q: str, limit: int = 50, cursor: str | None = No
 
 def found(api: Any, member: Any, q: str, **params: str) -> list[str]:
     return [r["id"] for r in page(api, member, q, **params)["results"]]
-
-
-def post(api: Any, member: Any, community_id: str, title: str, body: str = "本文") -> str:
-    res = api.call("POST", f"/communities/{community_id}/posts", {"title": title, "body": body}, token=member.token)
-    assert res.status_code == 201, res.body
-    return str(res.json_body["id"])
-
-
-def diary(api: Any, member: Any, title: str, visibility: str = "members") -> str:
-    body = {"title": title, "body": "日記の本文", "visibility": visibility}
-    res = api.call("POST", "/diary", body, token=member.token)
-    assert res.status_code == 201, res.body
-    return str(res.json_body["id"])
 
 
 @pytest.fixture

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from local.stack import start_api, start_web
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: Where the tests put their screenshots (outside the repo).
+SCREENSHOTS = Path("/tmp")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -68,3 +70,12 @@ def new_page(browser: Browser) -> Iterator[Any]:
     for context in contexts:
         context.close()
     assert errors == []
+
+
+def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
+    """Log in through the client's form and wait for the home page."""
+    page.goto(f"{web_url}/#/login")
+    page.fill("#login-form input[name=handle]", handle)
+    page.fill("#login-form input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#profile")).to_be_visible()

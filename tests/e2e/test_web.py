@@ -10,22 +10,12 @@ The fixtures (``web_url``, ``browser``, ``new_page``) are in tests/e2e/conftest.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.conftest import marker
-
-SCREENSHOTS = Path("/tmp")
-
-
-def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
-    page.goto(f"{web_url}/#/login")
-    page.fill("#login-form input[name=handle]", handle)
-    page.fill("#login-form input[name=password]", password)
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("#profile")).to_be_visible()
+from tests.e2e.conftest import SCREENSHOTS, log_in
 
 
 def search_from_nav(page: Page, q: str) -> None:
