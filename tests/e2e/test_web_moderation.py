@@ -9,14 +9,12 @@ the invite tree and the audit entry, then lifts the ban. Fixtures: tests/e2e/con
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.conftest import marker
-
-SCREENSHOTS = Path("/tmp")
+from tests.e2e.conftest import SCREENSHOTS, log_in
 
 #: Keyword stuffing and three outside links (a shortener, suspicious TLDs) from a day-old account: held.
 SPAM_TITLE = "激安ブランド スーパーコピー 財布"
@@ -25,22 +23,28 @@ SPAM_BODY = "最安値はこちら http://brand-copy.xyz http://bit.ly/3abcd htt
 SPAM_COMMENT = "Great post! I will bookmark your site and share it with my friends. Visit my blog too!"
 
 
+#: A common phone's CSS viewport.
+PHONE = {"width": 390, "height": 844}
+
+
 def call(api: Any, method: str, path: str, member: Any, body: Any = None) -> Any:
     res = api.call(method, path, body, token=member.token)
     assert res.status_code in (200, 201), (path, res.body)
     return res.json_body
 
 
-def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
-    page.goto(f"{web_url}/#/login")
-    page.fill("#login-form input[name=handle]", handle)
-    page.fill("#login-form input[name=password]", password)
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("#profile")).to_be_visible()
-
-
 def shot(page: Page, name: str) -> None:
+    """A screenshot as the page is, and one on a phone-sized screen, where nothing may stick out sideways."""
     page.screenshot(path=str(SCREENSHOTS / f"kizuna-mod-{name}.png"), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        page.screenshot(path=str(SCREENSHOTS / f"kizuna-mod-{name}-phone.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than a phone's screen"
+    finally:
+        if size is not None:
+            page.set_viewport_size(size)
 
 
 def test_held_spam_is_shown_to_its_author_only_until_the_owner_approves_it_and_reports_are_resolved(
