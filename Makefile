@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 EMULATOR := node_modules/amplify-dynamodb-simulator/emulator
 LAUNCHER := .local/build/DynamoDBLocalLoopback.class
 
-.PHONY: install browser run test lint typecheck pytest fuzz-short fuzz load chaos chaos-short bench package clean
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+API_SOURCES := app.py $(shell find chalicelib -name '*.py' 2>/dev/null)
+
+.PHONY: install web webtest browser run test lint typecheck pytest fuzz-short fuzz load chaos chaos-short bench package clean
 
 install: $(VENV)/.installed node_modules/.installed $(LAUNCHER)
 
@@ -32,20 +35,36 @@ $(LAUNCHER): local/DynamoDBLocalLoopback.java node_modules/.installed
 	mkdir -p $(dir $@)
 	javac -d $(dir $@) -cp "$(EMULATOR)/DynamoDBLocal.jar:$(EMULATOR)/DynamoDBLocal_lib/*" $<
 
-run: install
+# The web client: TypeScript types from the API's own OpenAPI document, then Vite into web/dist
+# (what local/web.py serves and `make deploy` uploads; never in the Lambda zip).
+web: web/dist/index.html
+
+web/src/gen/api-schema.d.ts: $(API_SOURCES) $(VENV)/.installed node_modules/.installed
+	mkdir -p build $(dir $@)
+	$(BIN)/python -c "import json, app; from chalicelib.openapi import document; print(json.dumps(document()))" > build/openapi.json
+	npx --no-install openapi-typescript build/openapi.json -o $@ >/dev/null
+
+web/dist/index.html: $(WEB_SOURCES) node_modules/.installed
+	npx --no-install vite build web --logLevel warn
+
+webtest: node_modules/.installed
+	npx --no-install vitest run --root web
+
+run: install web
 	$(BIN)/python -m local.stack run
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: install
+typecheck: install web/src/gen/api-schema.d.ts
 	$(BIN)/mypy --explicit-package-bases chalicelib local bench infra app.py
+	npx --no-install tsc -p web
 
-pytest: install browser
+pytest: install browser web
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest fuzz-short chaos-short package
+test: lint typecheck webtest pytest fuzz-short chaos-short package
 
 # schemathesis against /openapi.json of a throw-away stack, as a member, a company owner and an admin.
 fuzz-short: install
@@ -80,12 +99,12 @@ package: $(VENV)/.installed
 	$(BIN)/cfn-lint --regions $(PACKAGE_REGION) -- build/package/sam.json
 
 # The one target that needs AWS credentials (infra/README.md, "Deploying"): package for STAGE in
-# the profile's region, then deploy the stack, map the search roles, upload web/, migrate and
+# the profile's region, then deploy the stack, map the search roles, upload web/dist, migrate and
 # check the index. DEPLOY_BUCKET: an S3 bucket of yours in that region for the bundle and template.
 .PHONY: deploy
 STAGE  ?= prod
 REGION  = $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),$(shell aws configure get region 2>/dev/null),ap-northeast-1)
-deploy: $(VENV)/.installed
+deploy: $(VENV)/.installed web
 	@test -n "$(DEPLOY_BUCKET)" || { echo "set DEPLOY_BUCKET=<an S3 bucket in $(REGION)>"; exit 2; }
 	$(MAKE) package PACKAGE_STAGE=$(STAGE) PACKAGE_REGION=$(REGION)
 	$(BIN)/python -m infra.deploy --stage $(STAGE) --region $(REGION) --bucket $(DEPLOY_BUCKET) \

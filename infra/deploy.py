@@ -13,7 +13,7 @@ module of this repository, stopping at the first failure:
    caller (or ``--admin-arn``);
 4. the stack's outputs; ``infra.search_access`` maps the Lambda roles in the domain's
    fine-grained access control (as the admin);
-5. ``aws s3 sync web/`` to the web bucket and a CloudFront invalidation;
+5. ``aws s3 sync web/dist/`` (built by ``make web``) to the web bucket and a CloudFront invalidation;
 6. the index migration, ``chalicelib.ops reindex`` (``--recreate-index``: a new index behind the
    alias), then ``ops check-index``;
 7. ``infra.upgrade --record`` (commit ``infra/deployed/<stage>.json``), and the URLs.
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner.run(py, "-m", "infra.search_access", "--stage", stage.name, "--endpoint", out("SearchDomainEndpoint"),
                "--role", out("ApiHandlerRoleArn"), "--role", out("StreamHandlerRoleArn"),
                "--region", args.region)  # fmt: skip
-    runner.run("aws", "s3", "sync", str(ROOT / "web"), f"s3://{out('WebBucketName')}/", "--delete", *region)
+    runner.run("aws", "s3", "sync", str(ROOT / "web" / "dist"), f"s3://{out('WebBucketName')}/", "--delete", *region)
     runner.run("aws", "cloudfront", "create-invalidation", "--distribution-id", out("WebDistributionId"),
                "--paths", "/*")  # fmt: skip
     ops_env = {"KIZUNA_STAGE": stage.name, "KIZUNA_OPENSEARCH_URL": out("SearchDomainEndpoint")}

@@ -301,7 +301,7 @@ def run() -> int:
         print(f"\nKizuna is running at {api.url}  (OpenAPI: {api.url}/openapi.json)")
         print(f"  DynamoDB Local {ddb.url}, osmem-server {osmem.url}, logs in .local/logs/")
         print(f"  an invite code from {admin_handle}: {invite}")
-        print(f"\n  Open {web.url}/  (member client; company dashboard: {web.url}/dashboard.html)\n")
+        print(f"\n  Open {web.url}/  (member client; company dashboard: {web.url}/#/dashboard)\n")
         print("Press Ctrl-C to stop.")
         while not stopping:
             for service in stack.services:

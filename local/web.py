@@ -1,4 +1,4 @@
-"""The local web front: serves ``web/`` and proxies ``/api/*`` to the local API (``local/api.py``).
+"""The local web front: serves the built client (``web/dist``, ``make web``) and proxies ``/api/*`` to the local API (``local/api.py``).
 
 In AWS, CloudFront serves the static files from S3 and routes ``/api/*`` to API Gateway, so
 the browser talks to one origin and needs no CORS. This server plays that part on loopback:
@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 
 from local.stack import HOST, ROOT
 
-WEB_DIR = ROOT / "web"
+WEB_DIR = ROOT / "web" / "dist"
+#: Vite puts content-hashed files here: a new build has new names, so they may be kept for good.
+HASHED_PREFIX = "/assets/"
 API_PREFIX = "/api"
 MAX_BODY_BYTES = 1_048_576
 UPSTREAM_TIMEOUT_S = 30.0
@@ -86,8 +88,9 @@ class WebHandler(SimpleHTTPRequestHandler):
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         if not self._is_api():
-            # No build step means no hashed file names: always revalidate, so an edit shows at once.
-            self.send_header("Cache-Control", "no-cache")
+            # index.html is revalidated, so a new build shows at once; its hashed assets never change.
+            immutable = self._path_only().startswith(HASHED_PREFIX)
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
         super().end_headers()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -149,6 +152,8 @@ class WebHandler(SimpleHTTPRequestHandler):
 
 def make_server(port: int, api_url: str, host: str = HOST, web_dir: Path = WEB_DIR) -> ThreadingHTTPServer:
     """A server on ``host:port`` serving ``web_dir`` and forwarding ``/api/*`` to ``api_url``."""
+    if not (web_dir / "index.html").is_file():
+        raise FileNotFoundError(f"{web_dir}/index.html is missing: `make web` builds the client")
     parts = urlsplit(api_url)
     if parts.scheme != "http" or not parts.hostname:
         raise ValueError(f"the API URL must be http://host:port, not {api_url!r}")
@@ -157,7 +162,7 @@ def make_server(port: int, api_url: str, host: str = HOST, web_dir: Path = WEB_D
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Serve web/ and proxy /api/* to the Kizuna API.")
+    parser = argparse.ArgumentParser(description="Serve web/dist and proxy /api/* to the Kizuna API.")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api", required=True, help="the API's base URL, e.g. http://127.0.0.1:8000")
     args = parser.parse_args(argv)

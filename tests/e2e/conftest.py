@@ -18,8 +18,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from local.stack import start_api, start_web
 
 CHROMIUM = Path("/usr/bin/chromium")
-#: Where the tests put their screenshots (outside the repo).
-SCREENSHOTS = Path("/tmp")
+#: Where the tests put their screenshots: git-ignored, outside the package.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -53,14 +54,29 @@ def browser() -> Iterator[Browser]:
             b.close()
 
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator[Any]:
-    """A factory of pages, each in its own context (its own sessionStorage); no script may fail."""
+    """A factory of pages, each in its own context (its own localStorage); no script may fail.
+
+    ``new_page(lang="en")`` starts in English (the client's switch, remembered in localStorage);
+    ``new_page(phone=True)`` is a 390x844 touch screen.
+    """
     contexts = []
     errors: list[str] = []
 
-    def make() -> Page:
-        context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ja-JP")
+    def make(lang: str = "ja", phone: bool = False) -> Page:
+        context = browser.new_context(
+            viewport=PHONE if phone else DESKTOP,
+            locale="ja-JP" if lang == "ja" else "en-GB",
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        if lang != "ja":
+            context.add_init_script(f"localStorage.getItem('kizuna.lang') || localStorage.setItem('kizuna.lang', '{lang}')")
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -72,10 +88,23 @@ def new_page(browser: Browser) -> Iterator[Any]:
     assert errors == []
 
 
-def log_in(page: Page, web_url: str, handle: str, password: str) -> None:
-    """Log in through the client's form and wait for the home page."""
-    page.goto(f"{web_url}/#/login")
+def log_in(page: Page, web_url: str, handle: str, password: str, next_path: str = "") -> None:
+    """Log in through the client's form and wait for the screen it lands on (home by default)."""
+    page.goto(f"{web_url}/#/login" + (f"?next={next_path}" if next_path else ""))
     page.fill("#login-form input[name=handle]", handle)
     page.fill("#login-form input[name=password]", password)
     page.click("#login-form button[type=submit]")
-    expect(page.locator("#profile")).to_be_visible()
+    expect(page.locator("#login-page")).to_have_count(0)
+    if not next_path:
+        expect(page.locator("#home-page")).to_be_visible()
+
+
+def no_horizontal_overflow(page: Page) -> None:
+    """Nothing on the page sticks out sideways (a phone would scroll the whole page)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+
+
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot under SCREENSHOTS (kizuna-e2e-<name>.png), to look at."""
+    page.screenshot(path=str(SCREENSHOTS / f"kizuna-e2e-{name}.png"), full_page=True)

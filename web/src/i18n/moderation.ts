@@ -1,0 +1,6 @@
+// Messages of the moderation screens: `en` must have every key of `ja`.
+export const ja = {
+} as const;
+
+export const en: Record<keyof typeof ja, string> = {
+};

@@ -1,0 +1,4 @@
+// The member screens and their URLs.
+import type { Route } from "../../routes";
+
+export const memberRoutes: Route[] = [];

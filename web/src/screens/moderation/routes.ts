@@ -1,0 +1,4 @@
+// The moderation screens and their URLs.
+import type { Route } from "../../routes";
+
+export const moderationRoutes: Route[] = [];
