@@ -8,12 +8,14 @@ its first segment, except where a path nests inside another domain's:
     /invites                                        invites        chalicelib/invites/routes.py
     /friends                                        friends        chalicelib/friends/routes.py
     /communities, their members and moderators      communities    chalicelib/communities/routes.py
+    /members/{handle}/communities                   communities    (a member's communities)
     /communities/{id}/posts                         posts          chalicelib/posts/routes.py
     /posts, /diary, /members/{handle}/diary         posts          (diary entries are posts)
     /companies, /me/companies                       companies      chalicelib/companies/routes.py
     /companies/{id}/campaigns, /placements          placements     chalicelib/placements/routes.py
     /search                                         search         chalicelib/search/routes.py
     /reports, /admin/*                              moderation     chalicelib/moderation/routes.py
+    /notifications, /diary/feed                     notifications  chalicelib/notifications/routes.py
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from chalicelib.invites.routes import bp as invites
 from chalicelib.members.routes import bp as members
 from chalicelib.meta import bp as meta
 from chalicelib.moderation.routes import bp as moderation
+from chalicelib.notifications.routes import bp as notifications
 from chalicelib.observability import log_requests
 from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
@@ -60,6 +63,7 @@ app.register_blueprint(companies)
 app.register_blueprint(search)
 app.register_blueprint(placements)
 app.register_blueprint(moderation)
+app.register_blueprint(notifications)
 
 
 @app.lambda_function(name="stream_handler")

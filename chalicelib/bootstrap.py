@@ -6,6 +6,7 @@ Only entry points import this module (``app.py``, ``ops``, the Lambda handler mo
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from chalicelib.adapters.dynamodb.held_store import HeldStore
 from chalicelib.adapters.dynamodb.invite_store import InviteStore
 from chalicelib.adapters.dynamodb.login_attempts import LoginAttemptStore
 from chalicelib.adapters.dynamodb.member_store import MemberStore
+from chalicelib.adapters.dynamodb.notification_store import NoticeRecipients, NotificationStore
 from chalicelib.adapters.dynamodb.post_store import PostStore
 from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
 from chalicelib.adapters.dynamodb.report_store import ReportStore
@@ -41,6 +43,8 @@ from chalicelib.moderation.bans import Auditor, BanService
 from chalicelib.moderation.review import ReviewService
 from chalicelib.moderation.service import ModerationService
 from chalicelib.moderation.spam import SpamConfig
+from chalicelib.notifications.consumer import Notifier
+from chalicelib.notifications.service import NotificationDelivery, NotificationService
 from chalicelib.observability import BusinessMetrics
 from chalicelib.pagination import CursorCodec
 from chalicelib.placements.ports import InProcessRanker, Ranker
@@ -69,6 +73,7 @@ class Stores:
     held: HeldStore
     bans: BanStore
     audit: AuditStore
+    notifications: NotificationStore
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class Services:
     review: ReviewService
     bans: BanService
     audit: Auditor
+    notifications: NotificationService
     limiter: RateLimiter
 
 
@@ -125,6 +131,7 @@ def build_stores(s: Settings, key: str) -> Stores:
         held=HeldStore(dynamo),
         bans=BanStore(dynamo),
         audit=AuditStore(dynamo),
+        notifications=NotificationStore(dynamo),
     )
 
 
@@ -175,7 +182,7 @@ def build(s: Settings) -> Services:
             names=names,
         ),
         members=members,
-        invites=InviteService(st.invites, s.invite_ttl_days, limiter=limiter),
+        invites=InviteService(st.invites, s.invite_ttl_days, limiter=limiter, web_url=s.web_url),
         friends=FriendService(st.friends, st.members, limiter=limiter),
         communities=CommunityService(st.communities, st.companies, st.members),
         posts=posts,
@@ -187,6 +194,7 @@ def build(s: Settings) -> Services:
         bans=bans,
         audit=audit,
         review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics, audit=audit),
+        notifications=NotificationService(st.notifications, st.members, posts),
         limiter=limiter,
     )
 
@@ -216,6 +224,15 @@ def indexer() -> Indexer:
 
 
 @lru_cache(maxsize=1)
+def notifier() -> Notifier:
+    """The stream Lambda's notifier. It signs nothing: its stores get a throw-away cursor key."""
+    s = settings()
+    st = build_stores(s, secrets.token_hex(32))
+    recipients = NoticeRecipients(st.posts, st.companies, st.members, st.friends)
+    return Notifier(NotificationDelivery(st.notifications, recipients), s.table_prefix)
+
+
+@lru_cache(maxsize=1)
 def services() -> Services:
     """The process-wide services, built on first use (never at import: cold starts pay for it)."""
     return build(settings())
@@ -225,4 +242,5 @@ def reset() -> None:
     """Forget the built services and settings (tests change the environment between runs)."""
     services.cache_clear()
     indexer.cache_clear()
+    notifier.cache_clear()
     settings.cache_clear()

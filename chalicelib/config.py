@@ -50,6 +50,10 @@ class Settings:
     #: The ``KIZUNA_SPAM_<FIELD>`` variables as set (thresholds and weights of the spam check, issue 9);
     #: the composition root reads them with ``chalicelib.moderation.spam.SpamConfig.from_environ``.
     spam_settings: dict[str, str]
+    #: Where members open the web client (``KIZUNA_WEB_URL``, e.g. ``https://kizuna.example``): invite
+    #: links start with it. Empty: links are relative to the site (``/#/signup?code=...``), which is
+    #: right wherever the client and ``/api`` share an origin (CloudFront, ``local/web.py``).
+    web_url: str = ""
 
     def table_name(self, base: str) -> str:
         """The physical name of a logical table, e.g. ``members`` -> ``kizuna-dev-members``."""
@@ -130,6 +134,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         invite_quota=_int("KIZUNA_INVITE_QUOTA", 5),
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
         admin_handle=(env.get("ADMIN_HANDLE") or "admin").strip().lower(),
+        web_url=(env.get("KIZUNA_WEB_URL") or "").strip().rstrip("/"),
         invite_revoke_after=_int("KIZUNA_INVITE_REVOKE_AFTER", 3),
         invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),

@@ -102,6 +102,7 @@ PATH_PARAMS: dict[str, PathParam] = {
     "campaign_id": PathParam(ID_PATTERN, 64, "No such campaign."),
     "report_id": PathParam(ID_PATTERN, 64, "No such report."),
     "held_id": PathParam(ID_PATTERN, 64, "No such held item."),
+    "comment_id": PathParam(ID_PATTERN, 64, "No such comment."),
     "handle": PathParam(_HANDLE_LOOKUP, 64, "No such member."),
     # secret_token(16): 22 URL-safe characters; the id pattern leaves room for longer codes.
     "code": PathParam(ID_PATTERN, 64, "No such invite."),

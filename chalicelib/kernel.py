@@ -147,6 +147,7 @@ class Member:
     ban_reason: str | None = None
     invitee_bans: int = 0
     may_invite: bool = True
+    bio: str = ""
 
     @property
     def active(self) -> bool:

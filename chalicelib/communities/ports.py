@@ -30,6 +30,9 @@ class CommunityStore(Protocol):
 
     def members(self, community_id: str, limit: int, cursor: str | None) -> Slice[Membership]: ...
 
+    def of_member(self, member_id: str, limit: int, cursor: str | None) -> Slice[tuple[Community, Membership]]:
+        """A member's communities with their membership, latest joined first."""
+
     def set_role(self, community_id: str, member_id: str, role: str) -> Membership | None:
         """Make a member moderator or plain member (never the owner); None if not a member."""
         ...

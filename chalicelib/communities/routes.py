@@ -42,6 +42,18 @@ def list_communities(caller: Caller, query: CommunityQuery) -> Page[CommunityOut
     return communities().browse(query.category, query.sort, query.limit, query.cursor)
 
 
+@api.route(
+    "/members/{handle}/communities",
+    "GET",
+    summary="A member's communities, latest joined first (your own with your role in each).",
+    query=PageQuery,
+    response=PageOf(CommunityOut),
+    errors_=(404,),
+)
+def member_communities(caller: Caller, handle: str, query: PageQuery) -> Page[CommunityOut]:
+    return communities().of_member(caller, handle, query.limit, query.cursor)
+
+
 @api.route("/communities/{community_id}", "GET", summary="A community.", response=CommunityOut, errors_=(404,))
 def get_community(caller: Caller, community_id: str) -> CommunityOut:
     return communities().get(caller, community_id)

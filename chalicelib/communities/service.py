@@ -88,6 +88,17 @@ class CommunityService:
             items=[CommunityOut.of(c, owners[c.owner_id]) for c in found.items], next_cursor=found.next_cursor
         )
 
+    def of_member(self, caller: Caller, handle: str, limit: int, cursor: str | None) -> Page[CommunityOut]:
+        """A member's communities, latest joined first; on one's own list, with one's role in each."""
+        member = active_member(self.members, handle)
+        found = self.communities.of_member(member.id, limit, cursor)
+        owners = member_refs(self.members, (c.owner_id for c, _ in found.items))
+        own = member.id == caller.member_id
+        return Page[CommunityOut](
+            items=[CommunityOut.of(c, owners[c.owner_id], m.role if own else None) for c, m in found.items],
+            next_cursor=found.next_cursor,
+        )
+
     def join(self, caller: Caller, community_id: str) -> CommunityOut:
         """Join; joining again changes nothing (a missing community fails the write, then the read 404s)."""
         membership = Membership(community_id, caller.member_id, caller.handle, "member", self.clock())

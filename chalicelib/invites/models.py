@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import quote
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.kernel import Schema, Strict
 
@@ -44,10 +45,12 @@ class InviteOut(Schema):
     created_at: datetime
     expires_at: datetime
     used_by: str | None = None
+    url: str = Field(description="The invite link: it opens the web client's signup with the code filled in.")
 
     @classmethod
-    def of(cls, invite: Invite, now: datetime) -> InviteOut:
+    def of(cls, invite: Invite, now: datetime, web_url: str = "") -> InviteOut:
         return cls(
+            url=f"{web_url}/#/signup?code={quote(invite.code, safe='')}",
             code=invite.code,
             note=invite.note,
             status=invite.status_at(now),

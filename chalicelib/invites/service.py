@@ -14,8 +14,17 @@ from chalicelib.pagination import Page
 class InviteService:
     """Members invite others; each code is 128-bit random, single use and expires."""
 
-    def __init__(self, invites: InviteStore, ttl_days: int, clock: Clock = utcnow, *, limiter: RateLimiter = NO_LIMITS):
+    def __init__(
+        self,
+        invites: InviteStore,
+        ttl_days: int,
+        clock: Clock = utcnow,
+        *,
+        limiter: RateLimiter = NO_LIMITS,
+        web_url: str = "",
+    ):
         self.invites = invites
+        self.web_url = web_url
         self.limiter = limiter
         self.ttl = timedelta(days=ttl_days)
         self.clock = clock
@@ -43,13 +52,15 @@ class InviteService:
 
     def create(self, caller: Caller, note: str | None) -> InviteOut:
         """:meth:`issue`, as the caller sees it."""
-        return InviteOut.of(self.issue(caller, note), self.clock())
+        return InviteOut.of(self.issue(caller, note), self.clock(), self.web_url)
 
     def list(self, caller: Caller, limit: int, cursor: str | None) -> Page[InviteOut]:
         """The caller's codes with their status, newest first."""
         found = self.invites.list_by_inviter(caller.member_id, limit, cursor)
         now = self.clock()
-        return Page[InviteOut](items=[InviteOut.of(i, now) for i in found.items], next_cursor=found.next_cursor)
+        return Page[InviteOut](
+            items=[InviteOut.of(i, now, self.web_url) for i in found.items], next_cursor=found.next_cursor
+        )
 
     def revoke(self, caller: Caller, code: str) -> None:
         """Revoke one's own unused code; someone else's code is a 404, a used one a 409."""

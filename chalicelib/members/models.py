@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -120,14 +120,19 @@ class LoginRequest(Strict):
     password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
+Bio = Annotated[str, StringConstraints(max_length=1000)]
+Relation = Literal["self", "friends", "requested", "pending", "none"]
+
+
 class ProfileUpdate(Strict):
     display_name: DisplayName | None = None
     email: Email | None = None
+    bio: Bio | None = Field(default=None, description="About you, shown on your profile; empty clears it.")
 
     @model_validator(mode="after")
     def _something_to_change(self) -> ProfileUpdate:
-        if self.display_name is None and self.email is None:
-            raise ValueError("give display_name or email")
+        if self.display_name is None and self.email is None and self.bio is None:
+            raise ValueError("give display_name, email or bio")
         return self
 
 
@@ -142,10 +147,12 @@ class MemberSelf(Schema):
     invites_left: int
     invited_by: str | None = Field(description="Handle of the member who sent the invite; null for the first admin.")
     created_at: datetime
+    bio: str = ""
 
     @classmethod
     def of(cls, m: Member) -> MemberSelf:
         return cls(
+            bio=m.bio,
             id=m.id,
             handle=m.handle,
             display_name=m.display_name,
@@ -163,10 +170,20 @@ class MemberPublic(Schema):
     handle: str
     display_name: str
     joined_at: datetime
+    bio: str = ""
+    relation: Relation = Field(
+        default="none",
+        description="You and them: self; friends; requested (you asked them); pending (they asked you); none.",
+    )
 
     @classmethod
-    def of(cls, m: Member) -> MemberPublic:
-        return cls(handle=m.handle, display_name=m.display_name, joined_at=m.created_at)
+    def of(cls, m: Member, relation: Relation = "none") -> MemberPublic:
+        return cls(handle=m.handle, display_name=m.display_name, joined_at=m.created_at, bio=m.bio, relation=relation)
+
+
+class PasswordChange(Strict):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    new_password: Password
 
 
 class SignupResponse(Schema):

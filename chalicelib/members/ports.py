@@ -25,6 +25,9 @@ class MemberStore(MemberDirectory, Protocol):
         """Apply changes if the member is unchanged since read; Conflict ``edit_conflict``."""
         ...
 
+    def set_password(self, member: Member, password_hash: str) -> bool:
+        """A new password hash, if the member is active and unchanged since read; False otherwise."""
+
     def end_membership(self, member_id: str, status: str) -> bool:
         """Withdraw an active member; False if not active."""
         ...
@@ -68,9 +71,12 @@ class LoginAttempts(Protocol):
 
 
 class FriendLinks(Protocol):
-    """What ending a membership does to friend links."""
+    """Friend links as members see them: a profile's relation, and what ending a membership does."""
 
     def unlink_all(self, member_id: str) -> None: ...
+
+    def state(self, member_id: str, other_id: str) -> str | None:
+        """The link as ``member_id`` sees it: requested (sent), pending (received), friends, or None."""
 
 
 class CompanyNames(Protocol):

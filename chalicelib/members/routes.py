@@ -10,6 +10,7 @@ from chalicelib.members.models import (
     LoginRequest,
     MemberPublic,
     MemberSelf,
+    PasswordChange,
     ProfileUpdate,
     SignupRequest,
     SignupResponse,
@@ -64,13 +65,25 @@ def get_me(caller: Caller) -> MemberSelf:
 @api.route(
     "/me",
     "PATCH",
-    summary="Change your display name or email.",
+    summary="Change your display name, email or bio.",
     body=ProfileUpdate,
     response=MemberSelf,
     errors_=(400, 409),
 )
 def patch_me(caller: Caller, body: ProfileUpdate) -> MemberSelf:
     return members().update_me(caller, body)
+
+
+@api.route(
+    "/me/password",
+    "POST",
+    summary="Change your password (give the current one).",
+    body=PasswordChange,
+    status=204,
+    errors_=(400, 409, 429),
+)
+def change_password(caller: Caller, body: PasswordChange) -> None:
+    auth().change_password(caller, body)
 
 
 @api.route("/me", "DELETE", summary="Withdraw from the network.", status=204)
@@ -80,7 +93,7 @@ def delete_me(caller: Caller) -> None:
 
 @api.route("/members/{handle}", "GET", summary="A member's public profile.", response=MemberPublic, errors_=(404,))
 def get_member(caller: Caller, handle: str) -> MemberPublic:
-    return members().public_profile(handle)
+    return members().public_profile(caller, handle)
 
 
 @api.route("/stats", "GET", summary="Member, community and post counts.", response=Stats)

@@ -25,7 +25,9 @@ from chalicelib.members.models import (
     LoginRequest,
     MemberPublic,
     MemberSelf,
+    PasswordChange,
     ProfileUpdate,
+    Relation,
     SignupRequest,
     SignupResponse,
     Stats,
@@ -47,6 +49,8 @@ from chalicelib.members.ports import (
 
 #: The source address of a login that came without one (an operator's command, a test).
 UNKNOWN_ADDRESS = "unknown"
+#: Wrong current passwords are counted as failed logins of the handle from this pseudo-address.
+PASSWORD_CHANGE_SOURCE = "password-change"
 
 
 def _refused(field: str, code: str, message: str) -> errors.InvalidInput:
@@ -223,6 +227,28 @@ class AuthService:
         self.sessions.create(session_id, member_id, expires_at)
         return token, expires_at
 
+    def change_password(self, caller: Caller, req: PasswordChange) -> None:
+        """A new password, given the current one; wrong guesses count like failed logins."""
+        now = self.clock()
+        wait_s, _ = self.attempts.blocked_for(caller.handle, PASSWORD_CHANGE_SOURCE, now)
+        if wait_s:
+            raise errors.RateLimited("Too many wrong passwords; try again later.", retry_after_s=wait_s)
+        member = self.members.get(caller.member_id)
+        if member is None or not credentials.verify_password(member.password_hash, req.current_password):
+            self.attempts.record_failure(caller.handle, PASSWORD_CHANGE_SOURCE, now)
+            raise errors.InvalidInput(
+                "The current password is wrong.",
+                code="invalid_credentials",
+                details=[{"path": "current_password", "message": "wrong password", "type": "invalid_credentials"}],
+            )
+        try:
+            credentials.check_password_policy(req.new_password, member.handle)
+        except errors.InvalidInput as exc:
+            exc.details = [{**d, "path": "new_password"} for d in exc.details]
+            raise
+        if not self.members.set_password(member, credentials.hash_password(req.new_password)):
+            raise errors.Conflict("The profile changed meanwhile; retry.", code="edit_conflict")
+
     def logout(self, caller: Caller) -> None:
         """End the caller's session: the token stops working at once."""
         self.sessions.delete(caller.session_id)
@@ -269,9 +295,14 @@ class MemberService:
             self.names.check_display_name(req.display_name, me.handle)
         return MemberSelf.of(self.members.update_profile(me, changes))
 
-    def public_profile(self, handle: str) -> MemberPublic:
-        """Any active member by handle; withdrawn, banned and unknown are all 404."""
-        return MemberPublic.of(active_member(self.members, handle))
+    def public_profile(self, caller: Caller, handle: str) -> MemberPublic:
+        """Any active member by handle, with how the caller stands to them; withdrawn, banned and unknown are 404."""
+        member = active_member(self.members, handle)
+        if member.id == caller.member_id:
+            return MemberPublic.of(member, "self")
+        state = self.friends.state(caller.member_id, member.id)
+        relation: Relation = state if state in ("friends", "requested", "pending") else "none"  # type: ignore[assignment]
+        return MemberPublic.of(member, relation)
 
     def withdraw(self, caller: Caller) -> None:
         """Leave the network: login and tokens stop, content stays as 'withdrawn member'."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from chalicelib.kernel import Id, MemberRef, Schema, Strict
 
@@ -15,15 +16,19 @@ PostKind = Literal["topic", "inquiry", "diary"]
 Visibility = Literal["members", "friends", "private"]
 InquiryStatus = Literal["open", "answered", "resolved"]
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-
 
 def _not_blank(value: str) -> str:
     # Bodies keep their own line breaks and indentation, so they are not stripped; but a body of
-    # only spaces, newlines or full-width spaces says nothing and is refused like an empty one.
+    # only spaces, newlines or full-width spaces says nothing and is refused like an empty one,
+    # with its own error type (``blank``) so that a client can say so at the field.
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise PydanticCustomError("blank", "must not be blank")
     return value
+
+
+Title = Annotated[
+    str, StringConstraints(min_length=1, max_length=100), AfterValidator(_not_blank), AfterValidator(str.strip)
+]
 
 
 Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
@@ -113,6 +118,7 @@ class Comment:
     held: bool = False
     held_id: str | None = None
     spam: SpamVerdict | None = None
+    edited_at: datetime | None = None
 
 
 class PostCreate(Strict):
@@ -137,6 +143,10 @@ class PostUpdate(Strict):
 
 
 class CommentCreate(Strict):
+    body: CommentBody
+
+
+class CommentUpdate(Strict):
     body: CommentBody
 
 
@@ -193,6 +203,7 @@ class CommentOut(Schema):
     author: MemberRef
     official: bool
     created_at: datetime
+    edited_at: datetime | None = Field(default=None, description="When its author last edited it; null if never.")
     held: bool = Field(default=False, description=HELD_HELP)
 
     @classmethod
@@ -204,5 +215,6 @@ class CommentOut(Schema):
             author=author,
             official=c.official,
             created_at=c.created_at,
+            edited_at=c.edited_at,
             held=c.held,
         )

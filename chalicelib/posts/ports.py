@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,6 +21,9 @@ class PostStore(Protocol):
     def create(self, post: Post) -> None: ...
 
     def get(self, post_id: str) -> Post | None: ...
+
+    def get_many(self, post_ids: Sequence[str]) -> dict[str, Post]:
+        """The posts that exist, by id (strongly consistent)."""
 
     def list_community(self, community_id: str, limit: int, cursor: str | None) -> Slice[Post]: ...
 
@@ -40,6 +44,9 @@ class PostStore(Protocol):
         ...
 
     def delete_comment(self, comment: Comment) -> bool: ...
+
+    def update_comment(self, comment: Comment, body: str, now: datetime) -> Comment | None:
+        """Its author's new text; None when the comment is gone meanwhile."""
 
     def get_comment(self, post_id: str, comment_id: str) -> Comment | None: ...
 

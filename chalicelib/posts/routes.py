@@ -13,6 +13,7 @@ from chalicelib.pagination import Page, PageOf, PageQuery
 from chalicelib.posts.models import (
     CommentCreate,
     CommentOut,
+    CommentUpdate,
     DiaryCreate,
     PostCreate,
     PostOut,
@@ -127,6 +128,29 @@ def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> Comment
 )
 def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[CommentOut]:
     return posts().comments(caller, post_id, query.limit, query.cursor)
+
+
+@api.route(
+    "/posts/{post_id}/comments/{comment_id}",
+    "PATCH",
+    summary="Edit your comment's text.",
+    body=CommentUpdate,
+    response=CommentOut,
+    errors_=(400, 403, 404, 429),
+)
+def update_comment(caller: Caller, post_id: str, comment_id: str, body: CommentUpdate) -> CommentOut:
+    return posts().update_comment(caller, post_id, comment_id, body)
+
+
+@api.route(
+    "/posts/{post_id}/comments/{comment_id}",
+    "DELETE",
+    summary="Delete a comment (its author, the community's owner or moderators, an admin).",
+    status=204,
+    errors_=(403, 404),
+)
+def delete_comment(caller: Caller, post_id: str, comment_id: str) -> None:
+    posts().delete_comment(caller, post_id, comment_id)
 
 
 @api.route(

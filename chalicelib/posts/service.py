@@ -13,7 +13,7 @@ until a moderator approves it (``chalicelib.moderation.review``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -39,6 +39,7 @@ from chalicelib.posts.models import (
     Comment,
     CommentCreate,
     CommentOut,
+    CommentUpdate,
     DiaryCreate,
     Post,
     PostCreate,
@@ -117,6 +118,13 @@ class PostService:
         if post is None or not self.readable(caller, post):
             raise errors.NotFound("No such post.")
         return post
+
+    def readable_many(self, caller: Caller, post_ids: Sequence[str]) -> list[PostOut]:
+        """Those of the posts that the caller may read now, in the given order (the diary feed)."""
+        found = self.posts.get_many(post_ids)
+        shown = [p for i in post_ids if (p := found.get(i)) is not None and self.readable(caller, p)]
+        authors = self._authors(shown)
+        return [PostOut.of(p, authors[p.author_id]) for p in shown]
 
     def get(self, caller: Caller, post_id: str) -> PostOut:
         """A post the caller may read."""
@@ -285,6 +293,25 @@ class PostService:
         if found is None or not self._visible(caller, found):
             raise errors.NotFound("No such comment.")
         return post, found
+
+    def update_comment(self, caller: Caller, post_id: str, comment_id: str, req: CommentUpdate) -> CommentOut:
+        """The author edits their comment's text."""
+        self.limiter.hit(caller, "comment")
+        _, found = self.readable_comment(caller, post_id, comment_id)
+        if found.author_id != caller.member_id:
+            raise errors.Forbidden("Only the author can edit a comment.", code="not_author")
+        edited = self.posts.update_comment(found, req.body, self.clock())
+        if edited is None:
+            raise errors.NotFound("No such comment.")
+        return CommentOut.of(edited, self._authors([edited])[edited.author_id])
+
+    def delete_comment(self, caller: Caller, post_id: str, comment_id: str) -> None:
+        """The comment's author, the community's owner or moderators, or an admin delete a comment."""
+        post, found = self.readable_comment(caller, post_id, comment_id)
+        if found.author_id != caller.member_id and not self._may_delete(caller, post):
+            raise errors.Forbidden("You cannot delete this comment.", code="not_allowed")
+        if not self.posts.delete_comment(found):
+            raise errors.NotFound("No such comment.")
 
     def remove_reported_comment(self, caller: Caller, post_id: str, comment_id: str) -> None:
         """Moderation: the comment's author, the community's owner or moderators, or an admin delete it."""

@@ -18,7 +18,7 @@ from chalicelib.invites.models import Invite
 from chalicelib.kernel import Caller, Member
 from chalicelib.members import credentials
 from chalicelib.members.credentials import TokenIssuer
-from chalicelib.members.models import LoginRequest, ProfileUpdate, SignupRequest, SiteTotals
+from chalicelib.members.models import LoginRequest, PasswordChange, ProfileUpdate, SignupRequest, SiteTotals
 from chalicelib.members.service import AuthService, MemberService
 from tests.unit.fakes import FakeClock, FakeMembers, caller_of, member
 
@@ -52,6 +52,13 @@ class FakeMemberStore(FakeMembers):
         updated = dataclasses.replace(current, **changes, version=current.version + 1)
         self.by_id[m.id] = updated
         return updated
+
+    def set_password(self, m: Member, password_hash: str) -> bool:
+        current = self.by_id[m.id]
+        if current.version != m.version or not current.active:
+            return False
+        self.by_id[m.id] = dataclasses.replace(current, password_hash=password_hash, version=current.version + 1)
+        return True
 
     def end_membership(self, member_id: str, status: str) -> bool:
         m = self.by_id.get(member_id)
@@ -128,9 +135,18 @@ class FakeAttempts:
 @dataclasses.dataclass
 class FakeFriendLinks:
     pairs: set[frozenset[str]] = dataclasses.field(default_factory=set)
+    #: (asker, asked) of requests not yet accepted.
+    asked: set[tuple[str, str]] = dataclasses.field(default_factory=set)
 
     def unlink_all(self, member_id: str) -> None:
         self.pairs = {p for p in self.pairs if member_id not in p}
+
+    def state(self, member_id: str, other_id: str) -> str | None:
+        if frozenset((member_id, other_id)) in self.pairs:
+            return "friends"
+        if (member_id, other_id) in self.asked:
+            return "requested"
+        return "pending" if (other_id, member_id) in self.asked else None
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -431,9 +447,39 @@ def test_update_me_changes_only_what_is_given(world: World, alice: Member) -> No
 
 
 def test_public_profile_of_an_active_member(world: World, alice: Member) -> None:
-    out = world.service.public_profile("Alice")
+    bob = member("bob")
+    world.members.add(bob)
 
-    assert out.model_dump() == {"handle": "alice", "display_name": "Alice", "joined_at": alice.created_at}
+    out = world.service.public_profile(caller_of(bob), "Alice")
+
+    assert out.model_dump() == {
+        "handle": "alice",
+        "display_name": "Alice",
+        "joined_at": alice.created_at,
+        "bio": "",
+        "relation": "none",
+    }
+
+
+def test_public_profile_says_how_the_reader_stands_to_the_member(world: World, alice: Member) -> None:
+    bob, carol, dave = member("bob"), member("carol"), member("dave")
+    world.members.add(bob, carol, dave)
+    world.friends.pairs = {frozenset((alice.id, bob.id))}
+    world.friends.asked = {(alice.id, carol.id), (dave.id, alice.id)}
+
+    def relation(handle: str) -> str:
+        return world.service.public_profile(caller_of(alice), handle).relation
+
+    assert [relation(h) for h in ("alice", "bob", "carol", "dave")] == ["self", "friends", "requested", "pending"]
+
+
+def test_bio_is_changed_alone_and_shown_on_the_profile(world: World, alice: Member) -> None:
+    out = world.service.update_me(caller_of(alice), ProfileUpdate(bio="ラーメンが好きです。"))
+
+    assert out.bio == "ラーメンが好きです。" and out.display_name == "Alice"
+    bob = member("bob")
+    world.members.add(bob)
+    assert world.service.public_profile(caller_of(bob), "alice").bio == "ラーメンが好きです。"
 
 
 @pytest.mark.parametrize("status", ["withdrawn", "banned"])
@@ -441,7 +487,7 @@ def test_public_profile_of_a_withdrawn_or_banned_member_is_not_found(world: Worl
     world.members.add(member("carol", status=status))
 
     with pytest.raises(errors.NotFound):
-        world.service.public_profile("carol")
+        world.service.public_profile(caller_of(member("reader")), "carol")
 
 
 def test_withdraw_ends_every_session_and_unlinks_friends(world: World, alice: Member) -> None:
@@ -465,7 +511,7 @@ def test_withdraw_ends_every_session_and_unlinks_friends(world: World, alice: Me
     assert world.auth.authenticate(bobs).member_id == bob.id
     assert world.friends.pairs == {frozenset((bob.id, carol.id))}
     with pytest.raises(errors.NotFound):
-        world.service.public_profile("alice")
+        world.service.public_profile(caller_of(bob), "alice")
 
 
 def test_stats_maps_every_total_to_its_field(world: World) -> None:
@@ -498,3 +544,29 @@ def test_a_signup_is_counted_once_and_a_refused_one_not_at_all(world: World, ali
     with pytest.raises(errors.Conflict):
         world.auth.signup(signup_request(invite.code, handle="refused"))
     assert metrics.recorded == [("Signups", 1)]
+
+
+def test_password_change_needs_the_current_password_and_a_good_new_one(world: World, alice: Member) -> None:
+    me = caller_of(alice)
+    with pytest.raises(errors.InvalidInput) as wrong:
+        world.auth.change_password(me, PasswordChange(current_password="not-it", new_password="a-new-passphrase"))
+    assert wrong.value.code == "invalid_credentials" and wrong.value.details[0]["path"] == "current_password"
+    with pytest.raises(errors.InvalidInput) as weak:
+        world.auth.change_password(me, PasswordChange(current_password=PASSWORD, new_password="password"))
+    assert weak.value.code == "weak_password" and weak.value.details[0]["path"] == "new_password"
+
+    world.auth.change_password(me, PasswordChange(current_password=PASSWORD, new_password="a-new-passphrase"))
+
+    assert world.auth.login(LoginRequest(handle="alice", password="a-new-passphrase")).token
+    with pytest.raises(errors.Unauthenticated):
+        world.auth.login(LoginRequest(handle="alice", password=PASSWORD))
+
+
+def test_wrong_current_passwords_are_limited_like_failed_logins(world: World, alice: Member) -> None:
+    me = caller_of(alice)
+    for _ in range(world.attempts.max_failures):
+        with pytest.raises(errors.InvalidInput):
+            world.auth.change_password(me, PasswordChange(current_password="guess", new_password="a-new-passphrase"))
+
+    with pytest.raises(errors.RateLimited):
+        world.auth.change_password(me, PasswordChange(current_password=PASSWORD, new_password="a-new-passphrase"))

@@ -15,7 +15,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from chalicelib.search.documents import Change
 from chalicelib.search.indexer import Indexer
+from chalicelib.notifications.consumer import NoNotifier
 from chalicelib.streams.handler import handle
+
+NO_NOTIFIER = NoNotifier()
 from tests.stream_events import load_event
 
 
@@ -70,7 +73,7 @@ def test_fixtures_look_like_a_members_and_a_posts_insert() -> None:
 def test_a_table_that_feeds_no_index_is_acknowledged_and_writes_nothing() -> None:
     index = FakeIndex()
 
-    result = handle(load_event("dynamodb_stream_insert"), None, Indexer(index, "kizuna-dev-"))
+    result = handle(load_event("dynamodb_stream_insert"), None, Indexer(index, "kizuna-dev-"), NO_NOTIFIER)
 
     assert result == {"batchItemFailures": []}
     assert index.written == {}
@@ -79,7 +82,7 @@ def test_a_table_that_feeds_no_index_is_acknowledged_and_writes_nothing() -> Non
 def test_a_post_insert_becomes_its_search_document() -> None:
     index = FakeIndex()
 
-    assert handle(_posts(1), None, Indexer(index, "kizuna-dev-")) == {"batchItemFailures": []}
+    assert handle(_posts(1), None, Indexer(index, "kizuna-dev-"), NO_NOTIFIER) == {"batchItemFailures": []}
 
     (change,) = index.written.values()
     assert change.doc_id == "post-post00" and change.version == 1
@@ -90,7 +93,7 @@ def test_a_record_whose_document_failed_is_reported_and_the_others_are_written()
     event = _posts(3)
     index = FakeIndex(failing={"post-post01"})
 
-    result = handle(event, None, Indexer(index, "kizuna-dev-"))
+    result = handle(event, None, Indexer(index, "kizuna-dev-"), NO_NOTIFIER)
 
     assert result == {"batchItemFailures": [{"itemIdentifier": _sequence(event, 1)}]}
     assert set(index.written) == {"post-post00", "post-post02"}
@@ -101,7 +104,7 @@ def test_a_record_that_cannot_be_mapped_fails_alone() -> None:
     del event["Records"][0]["dynamodb"]["Keys"]["post_id"]
     index = FakeIndex()
 
-    result = handle(event, None, Indexer(index, "kizuna-dev-"))
+    result = handle(event, None, Indexer(index, "kizuna-dev-"), NO_NOTIFIER)
 
     assert result == {"batchItemFailures": [{"itemIdentifier": _sequence(event, 0)}]}
     assert set(index.written) == {"post-post01"}
@@ -110,15 +113,15 @@ def test_a_record_that_cannot_be_mapped_fails_alone() -> None:
 def test_a_batch_whose_index_is_unreachable_fails_entirely_and_raises() -> None:
     """Powertools raises when every record failed: the event source (or relay) retries the whole batch."""
     with pytest.raises(BatchProcessingError):
-        handle(_posts(2), None, Indexer(FakeIndex(down=True), "kizuna-dev-"))
+        handle(_posts(2), None, Indexer(FakeIndex(down=True), "kizuna-dev-"), NO_NOTIFIER)
 
 
 def test_a_failed_batch_leaves_nothing_behind_for_the_next_one() -> None:
     index = FakeIndex(failing={"post-post00"})
     indexer = Indexer(index, "kizuna-dev-")
-    handle(_posts(2), None, indexer)
+    handle(_posts(2), None, indexer, NO_NOTIFIER)
 
     index.failing.clear()
 
-    assert handle(_posts(2), None, indexer) == {"batchItemFailures": []}
+    assert handle(_posts(2), None, indexer, NO_NOTIFIER) == {"batchItemFailures": []}
     assert set(index.written) == {"post-post00", "post-post01"}

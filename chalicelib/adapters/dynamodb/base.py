@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -56,10 +56,10 @@ def set_or_remove(attribute: Any, value: Any) -> list[Action]:
     return [attribute.set(value)] if value is not None else [attribute.remove()]
 
 
-def update_if(item: Model, actions: list[Action], condition: Condition | None = None) -> bool:
+def update_if(item: Model, actions: Sequence[Action], condition: Condition | None = None) -> bool:
     """Update one item (``item`` takes the new attributes); False when ``condition`` failed."""
     try:
-        item.update(actions=actions, condition=condition, add_version_condition=False)
+        item.update(actions=list(actions), condition=condition, add_version_condition=False)
     except UpdateError as exc:
         if is_condition_failure(exc):
             return False

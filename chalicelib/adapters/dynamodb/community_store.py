@@ -172,6 +172,22 @@ class CommunityStore(Store):
             hash_key=community_id,
         )
 
+    def of_member(self, member_id: str, limit: int, cursor: str | None) -> Slice[tuple[Community, Membership]]:
+        """A member's communities with their membership, latest joined first (gone ones left out)."""
+        found = self.page(
+            f"member-communities:{member_id}",
+            CommunityMemberItem.by_member.query,
+            _membership,
+            cursor,
+            limit,
+            hash_key=member_id,
+            scan_index_forward=False,
+        )
+        ids = sorted({m.community_id for m in found.items})
+        communities = {item.community_id: _community(item) for item in CommunityItem.batch_get(ids)} if ids else {}
+        pairs = [(communities[m.community_id], m) for m in found.items if m.community_id in communities]
+        return Slice(pairs, found.next_cursor)
+
     def set_role(self, community_id: str, member_id: str, role: str) -> Membership | None:
         """Make a member moderator or plain member (never touches the owner); None if not a member."""
         item = CommunityMemberItem(community_id, member_id)

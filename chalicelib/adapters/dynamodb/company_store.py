@@ -89,6 +89,10 @@ class CompanyStore(Store):
         companies = {item.company_id: _company(item) for item in CompanyItem.batch_get([r.company_id for r in roles])}
         return [(companies[r.company_id], r) for r in roles if r.company_id in companies]
 
+    def staff_ids(self, company_id: str) -> list[str]:
+        """The member ids of everyone who works for the company."""
+        return [item.member_id for item in StaffItem.query(company_id, attributes_to_get=["member_id"])]
+
     def is_staff(self, company_id: str, member_id: str) -> bool:
         """Whether the member works for the company, in any role."""
         return self.staff(company_id, member_id) is not None

@@ -33,6 +33,11 @@ class FriendStore(Store):
         except DoesNotExist:
             return None
 
+    def state(self, member_id: str, other_id: str) -> str | None:
+        """The link as ``member_id`` sees it: requested (sent), pending (received), friends, or None."""
+        found = self.get(member_id, other_id)
+        return found.state if found else None
+
     def are_friends(self, member_id: str, other_id: str) -> bool:
         """Whether the two are friends (both asked)."""
         link = self.get(member_id, other_id)

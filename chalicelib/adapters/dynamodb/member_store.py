@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import errors
-from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure
+from chalicelib.adapters.dynamodb.base import Store, Transaction, is_condition_failure, update_if
 from chalicelib.adapters.dynamodb.tables import FriendshipItem, HandleItem, InviteItem, MemberItem
 from chalicelib.invites.models import Invite
 from chalicelib.kernel import Member
@@ -46,6 +46,7 @@ def member_of(item: MemberItem) -> Member:
         ban_reason=item.ban_reason,
         invitee_bans=int(item.invitee_bans or 0),
         may_invite=not item.invites_revoked,
+        bio=item.bio or "",
     )
 
 
@@ -152,6 +153,12 @@ class MemberStore(Store):
                 ) from None
             raise
         return member_of(item)
+
+    def set_password(self, member: Member, password_hash: str) -> bool:
+        """A new password hash, if the member is active and unchanged since read; False otherwise."""
+        item = MemberItem(member.id)
+        actions = [MemberItem.password_hash.set(password_hash), MemberItem.version.add(1)]
+        return update_if(item, actions, (MemberItem.version == member.version) & (MemberItem.status == "active"))
 
     def end_membership(self, member_id: str, status: str) -> bool:
         """Mark an active member withdrawn or banned, with the counters; False if not active."""

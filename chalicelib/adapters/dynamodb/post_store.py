@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -137,6 +138,7 @@ def _comment(item: CommentItem) -> Comment:
         created_at=item.created_at,
         held=bool(item.held),
         held_id=item.held_id,
+        edited_at=item.edited_at,
     )
 
 
@@ -194,6 +196,11 @@ class PostStore(Store):
             return _post(PostItem.get(post_id, consistent_read=True))
         except DoesNotExist:
             return None
+
+    def get_many(self, post_ids: Sequence[str]) -> dict[str, Post]:
+        """The posts that exist, by id (strongly consistent)."""
+        ids = sorted(set(post_ids))
+        return {item.post_id: _post(item) for item in PostItem.batch_get(ids, consistent_read=True)} if ids else {}
 
     def list_community(self, community_id: str, limit: int, cursor: str | None) -> Slice[Post]:
         """A community's posts, newest first."""
@@ -341,6 +348,12 @@ class PostStore(Store):
             )
 
         return self.transact(write) is None
+
+    def update_comment(self, comment: Comment, body: str, now: datetime) -> Comment | None:
+        """Its author's new text; None when the comment is gone meanwhile."""
+        item = CommentItem(comment.post_id, comment.id)
+        actions = [CommentItem.body.set(body), CommentItem.edited_at.set(now), CommentItem.version.add(1)]
+        return _comment(item) if update_if(item, actions, CommentItem.comment_id.exists()) else None
 
     def get_comment(self, post_id: str, comment_id: str) -> Comment | None:
         """A comment of a post (consistent read)."""

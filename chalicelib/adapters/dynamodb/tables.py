@@ -56,6 +56,7 @@ class MemberItem(Model):
     ban_reason = UnicodeAttribute(null=True)
     invitee_bans = NumberAttribute(null=True)
     invites_revoked = BooleanAttribute(null=True)
+    bio = UnicodeAttribute(null=True)
 
 
 class HandleItem(Model):
@@ -119,10 +120,14 @@ class SessionItem(Model):
 
 
 class FriendshipItem(Model):
-    """One direction of a friend link: ``state`` is requested (sent), pending (received) or friends."""
+    """One direction of a friend link: ``state`` is requested (sent), pending (received) or friends.
+
+    Its stream tells the notifier of requests and acceptances.
+    """
 
     class Meta(_Meta):
         base_name = "friendships"
+        stream_view_type = STREAM
 
     member_id = UnicodeAttribute(hash_key=True)
     other_id = UnicodeAttribute(range_key=True)
@@ -210,6 +215,17 @@ class CommunityItem(Model):
     by_new = CommunitiesByNew()
 
 
+class MembershipsByMember(GlobalSecondaryIndex["CommunityMemberItem"]):
+    """A member's communities, latest joined first (a profile's list, "my communities")."""
+
+    class Meta:
+        index_name = "by_member"
+        projection = AllProjection()
+
+    member_id = UnicodeAttribute(hash_key=True)
+    joined_at = UTCDateTimeAttribute(range_key=True)
+
+
 class CommunityMemberItem(Model):
     """One member of one community; ``role`` is owner, moderator or member."""
 
@@ -222,6 +238,7 @@ class CommunityMemberItem(Model):
     role = UnicodeAttribute()
     joined_at = UTCDateTimeAttribute()
     version = NumberAttribute()
+    by_member = MembershipsByMember()
 
 
 class PostsByCommunity(_AllIndex):
@@ -363,6 +380,7 @@ class CommentItem(Model):
     spam_score = NumberAttribute(null=True)
     spam_signals = UnicodeAttribute(null=True)  # JSON list of {name, weight, detail}
     created_at = UTCDateTimeAttribute()
+    edited_at = UTCDateTimeAttribute(null=True)
     version = NumberAttribute()
 
 
@@ -675,6 +693,7 @@ class HeldItem(Model):
 
     class Meta(_Meta):
         base_name = "held_items"
+        stream_view_type = STREAM  # the notifier tells authors of reviews
 
     held_id = UnicodeAttribute(hash_key=True)
     item_type = UnicodeAttribute()
@@ -699,6 +718,44 @@ class HeldItem(Model):
     version = NumberAttribute()
     by_queue = HeldByQueue()
     pending_index = HeldPending()
+
+
+class UnreadNotifications(GlobalSecondaryIndex["NotificationItem"]):
+    """Sparse: only unread notifications carry ``unread_member``; the badge counts its keys."""
+
+    class Meta:
+        index_name = "unread"
+        projection = KeysOnlyProjection()
+
+    unread_member = UnicodeAttribute(hash_key=True)
+    notification_id = UnicodeAttribute(range_key=True)
+
+
+class NotificationItem(Model):
+    """A notification of a member (``owner`` = member id), or an entry of their friends' diary feed
+    (``owner`` = ``feed#<member id>``, ``post_id`` only).
+
+    ``notification_id`` is ``<time>.<event key>``: it sorts by time and is the same when a stream
+    record is delivered again, so a replay finds the item there and leaves its read state alone.
+    """
+
+    class Meta(_Meta):
+        base_name = "notifications"
+
+    owner = UnicodeAttribute(hash_key=True)
+    notification_id = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    unread_member = UnicodeAttribute(null=True)
+    actor_id = UnicodeAttribute(null=True)
+    post_id = UnicodeAttribute(null=True)
+    comment_id = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    community_id = UnicodeAttribute(null=True)
+    company_id = UnicodeAttribute(null=True)
+    ttl = TTLAttribute()
+    version = NumberAttribute()
+    unread = UnreadNotifications()
 
 
 ALL_MODELS: list[type[Model]] = [
@@ -727,6 +784,7 @@ ALL_MODELS: list[type[Model]] = [
     ClickDedupItem,
     CompanyNameItem,
     HeldItem,
+    NotificationItem,
 ]
 
 

@@ -1,0 +1,1 @@
+"""Notifications and the friends' diary feed: read models fed by the DynamoDB streams."""
