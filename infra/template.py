@@ -77,7 +77,14 @@ HANDLERS = {
 #: notifications of comments and friendships) adds its line here, and its table set stays in code.
 STREAM_CONSUMERS: dict[str, tuple[str, str]] = {
     "search index": ("chalicelib.search.documents", "INDEXED_TABLES"),
+    "notifications": ("chalicelib.notifications.events", "NOTIFYING_TABLES"),
 }
+#: What the notifier reads to find a notice's recipients (a post's author, a company's staff, an
+#: inviter by handle, an author's friends) and the one table it writes.
+NOTIFIER_READS = ("posts", "company_staff", "members", "handles", "friendships")
+NOTIFIER_WRITES = ("notifications",)
+NOTIFIER_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]
+NOTIFIER_WRITE_ACTIONS = ["dynamodb:BatchWriteItem", "dynamodb:PutItem"]
 #: Finite retries: a poison record is retried (bisected down to itself) at most this many times,
 #: a record older than this is given up; either way the batch's shard range goes to the
 #: on-failure queue, whose alarm asks an operator to run ``ops check-index --repair``.
@@ -444,8 +451,21 @@ def stream_policy(stage: Stage) -> dict[str, Any]:
     # Only the streams some consumer reads (the mapped tables); the label after stream/ is only
     # known once the table exists.
     streams = [table_arn(f"{stage.settings.table_name(t)}/stream/*") for t in sorted(consumed_tables())]
+    reads = [stage.settings.table_name(t) for t in NOTIFIER_READS]
     statements: list[dict[str, Any]] = [
         {"Sid": "ReadTableStreams", "Effect": "Allow", "Action": STREAM_ACTIONS, "Resource": streams},
+        {
+            "Sid": "NotifierReads",
+            "Effect": "Allow",
+            "Action": NOTIFIER_READ_ACTIONS,
+            "Resource": [table_arn(f"{name}{part}") for name in reads for part in ("", "/index/*")],
+        },
+        {
+            "Sid": "NotifierWrites",
+            "Effect": "Allow",
+            "Action": NOTIFIER_WRITE_ACTIONS,
+            "Resource": [table_arn(stage.settings.table_name(t)) for t in NOTIFIER_WRITES],
+        },
         # ListStreams has no resource-level permissions.
         {"Sid": "ListStreams", "Effect": "Allow", "Action": ["dynamodb:ListStreams"], "Resource": "*"},
         _search_statement(stage),

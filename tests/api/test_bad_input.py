@@ -56,6 +56,7 @@ def _valid_bodies(world: Advertiser) -> dict[str, dict[str, Any]]:
         "PostCreate": {"title": "タイトル", "body": "本文"},
         "PostUpdate": {"title": "タイトル"},
         "CommentCreate": {"body": "いいですね！"},
+        "CommentUpdate": {"body": "直しました"},
         "ResolveRequest": {"comment_id": new_id()},
     }
 
@@ -78,6 +79,7 @@ def _good(world: Advertiser, campaign_id: str) -> dict[str, str]:
     return {
         "community_id": world.community["id"],
         "post_id": world.topic["id"],
+        "comment_id": sortable_id(),
         "company_id": world.company["id"],
         "campaign_id": campaign_id,
         "report_id": new_id(),

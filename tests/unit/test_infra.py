@@ -127,14 +127,16 @@ def test_dev_tables_are_disposable() -> None:
 
 
 def test_event_source_mappings_exactly_for_tables_a_consumer_reads(resources: dict[str, Any]) -> None:
+    from chalicelib.notifications.events import NOTIFYING_TABLES
     from chalicelib.search.documents import INDEXED_TABLES
 
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping")
     sources = sorted(m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0] for m in mappings.values())
-    consumed = [m for m in ALL_MODELS if m.Meta.base_name in INDEXED_TABLES]  # type: ignore[attr-defined]
+    read = set(INDEXED_TABLES) | set(NOTIFYING_TABLES)
+    consumed = [m for m in ALL_MODELS if m.Meta.base_name in read]  # type: ignore[attr-defined]
     assert consumed and all(getattr(m.Meta, "stream_view_type", None) for m in consumed)
     assert sources == sorted(infra.table_logical_id(m) for m in consumed)
-    # Streams that feed nothing (members, counters, ...) invoke nothing.
+    # Streams that feed nothing (counters) invoke nothing.
     assert len(mappings) < sum(1 for m in ALL_MODELS if getattr(m.Meta, "stream_view_type", None))
     for mapping in mappings.values():
         props = mapping["Properties"]
@@ -255,6 +257,13 @@ def test_policies_are_least_privilege(prod: infra.Stage) -> None:
     assert not allows(api, "dynamodb:DeleteTable", arn("dynamodb", "table/kizuna-prod-members"))
     assert not allows(api, "ssm:GetParameter", arn("ssm", "parameter/kizuna/dev/jwt-secret"))
     assert not allows(stream, "dynamodb:PutItem", arn("dynamodb", "table/kizuna-prod-members"))
+    # The notifier reads the recipients' tables and writes only notifications.
+    assert allows(stream, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-prod-posts"))
+    assert allows(stream, "dynamodb:Query", arn("dynamodb", "table/kizuna-prod-company_staff"))
+    assert allows(stream, "dynamodb:PutItem", arn("dynamodb", "table/kizuna-prod-notifications"))
+    assert allows(stream, "dynamodb:BatchWriteItem", arn("dynamodb", "table/kizuna-prod-notifications"))
+    assert not allows(stream, "dynamodb:UpdateItem", arn("dynamodb", "table/kizuna-prod-posts"))
+    assert not allows(stream, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-prod-sessions"))
     assert not allows(stream, "ssm:GetParameter", arn("ssm", "parameter/kizuna/prod/jwt-secret"))
     for policy in (api, stream):
         for statement in policy["Statement"]:

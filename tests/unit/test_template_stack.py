@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from chalicelib.observability import BUSINESS_METRICS
+from chalicelib.notifications.events import NOTIFYING_TABLES
 from chalicelib.search.documents import INDEXED_TABLES
 from infra import edge
 from infra import template as infra
@@ -103,7 +104,7 @@ def test_stream_mappings_only_where_a_consumer_reads_with_finite_retries_and_a_d
     mappings = of_type(sam, "AWS::Lambda::EventSourceMapping")
     tables = {k: v["Properties"]["TableName"] for k, v in of_type(sam, "AWS::DynamoDB::Table").items()}
     mapped = {tables[m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]] for m in mappings.values()}
-    assert mapped == {f"kizuna-prod-{t}" for t in INDEXED_TABLES}
+    assert mapped == {f"kizuna-prod-{t}" for t in {*INDEXED_TABLES, *NOTIFYING_TABLES}}
     queue_id = next(iter(of_type(sam, "AWS::SQS::Queue")))
     for mapping in mappings.values():
         props = mapping["Properties"]
