@@ -13,9 +13,9 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from chalicelib.notifications.consumer import NoNotifier
 from chalicelib.search.documents import Change
 from chalicelib.search.indexer import Indexer
-from chalicelib.notifications.consumer import NoNotifier
 from chalicelib.streams.handler import handle
 
 NO_NOTIFIER = NoNotifier()

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.observability import BUSINESS_METRICS
 from chalicelib.notifications.events import NOTIFYING_TABLES
+from chalicelib.observability import BUSINESS_METRICS
 from chalicelib.search.documents import INDEXED_TABLES
 from infra import edge
 from infra import template as infra
