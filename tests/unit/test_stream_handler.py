@@ -18,8 +18,10 @@ from chalicelib.search.documents import Change
 from chalicelib.search.indexer import Indexer
 from chalicelib.streams.handler import handle
 
-NO_NOTIFIER = NoNotifier()
 from tests.stream_events import load_event
+
+#: These tests are about the indexer; the notifier has its own (tests/unit/test_notifications.py).
+NO_NOTIFIER = NoNotifier()
 
 
 class FakeIndex:
