@@ -17,7 +17,6 @@ from chalicelib.notifications.consumer import NoNotifier
 from chalicelib.search.documents import Change
 from chalicelib.search.indexer import Indexer
 from chalicelib.streams.handler import handle
-
 from tests.stream_events import load_event
 
 #: These tests are about the indexer; the notifier has its own (tests/unit/test_notifications.py).
