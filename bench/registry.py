@@ -11,7 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import bundle, content, import_time, load, me_latency, placements, relevance, search, spam
+from bench import (
+    bundle,
+    client_size,
+    content,
+    import_time,
+    load,
+    me_latency,
+    notification_lag,
+    placements,
+    relevance,
+    search,
+    spam,
+)
 from bench.report import Row
 
 
@@ -27,6 +39,11 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark(
         "bundle", "the Lambda zip's size, and each handler's cold import from it (make package first)", bundle.run
     ),
+    Benchmark(
+        "client-size",
+        "the web client's first load, JS + CSS gzip'd, vs 150 kB; lazy chunks beside it (make web first)",
+        client_size.run,
+    ),
     Benchmark("me", "GET /me handler vs the same BatchGetItem made directly", me_latency.run),
     Benchmark("auction", "rank_placements in-process, 10/100/1,000 candidates (p50, p99)", placements.run_auction),
     Benchmark("spam", "the spam scorer on its labelled set: test precision/recall, p99 per comment", spam.run),
@@ -37,6 +54,11 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("posts-list", "first page of a community's posts: 100 vs 10,000 posts", content.run_posts_list),
     Benchmark("inbox", "a company's open inquiries: 10 vs 5,000 answered ones beside them", content.run_inbox),
     Benchmark("search-lag", "write to searchable through the real stream relay, 200 posts (p50, p95)", search.run_lag),
+    Benchmark(
+        "notification-lag",
+        "a comment to its notification listed, through the real stream relay, 100 comments (p50, p95)",
+        notification_lag.run,
+    ),
     Benchmark("search-latency", "GET /search in-process vs the same query sent raw to osmem", search.run_latency),
     Benchmark(
         "search-scale",

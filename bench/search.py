@@ -4,7 +4,8 @@
   (``local.relay.StreamRelay`` with its ``make run`` settings) feeds the real stream handler in a
   background thread; after each 201 the index is searched for the post's unique word until it
   is found. The relay starts at the end of each stream (an event source mapping's
-  ``StartingPosition: LATEST``) so that what other benchmarks seeded is not replayed first.
+  ``StartingPosition: LATEST``: ``bench.relay.FromLatest``) so that what other benchmarks
+  seeded is not replayed first.
 * ``run_latency``: ``GET /search`` in-process vs the same request body (built by
   ``chalicelib.search.query`` for the same caller and friends) sent straight to osmem with
   opensearch-py, with 1,000 and then 10,000 generated posts in the app's index. No campaign
@@ -207,31 +208,10 @@ LAG_TARGET_S = 0.5
 
 
 def run_lag(ctx: Any) -> list[Row]:
+    from bench.relay import FromLatest
     from chalicelib.adapters.opensearch import client_for
     from chalicelib.search.query import search_body
     from chalicelib.streams.handler import handle
-    from local.relay import Shard, StreamRelay
-
-    class FromLatest(StreamRelay):
-        """The relay of ``make run``, except that on its first pass a shard with records starts at LATEST.
-
-        Only shards that hold records: DynamoDB Local's LATEST iterator on a shard that never
-        had one fails (TrimmedDataAccessException) once the shard is written to, and the relay
-        would reopen it past the first record. After the first pass, the relay's own rules apply.
-        """
-
-        skip_backlog = True
-
-        def _open_iterator(self, shard: Shard) -> str:
-            if shard.position or not self.skip_backlog:
-                return super()._open_iterator(shard)
-            start = super()._open_iterator(shard)  # TRIM_HORIZON
-            if not self._streams.get_records(ShardIterator=start, Limit=1).get("Records"):
-                return super()._open_iterator(shard)
-            out = self._streams.get_shard_iterator(
-                StreamArn=shard.stream_arn, ShardId=shard.shard_id, ShardIteratorType="LATEST"
-            )
-            return str(out["ShardIterator"])
 
     stack = ctx.stack
     svc = stack.services
