@@ -1,4 +1,5 @@
-"""The local web front: serves the built client (``web/dist``, ``make web``) and proxies ``/api/*`` to the local API (``local/api.py``).
+"""The local web front: serves the built client (``web/dist``, ``make web``) and proxies ``/api/*``
+to the local API (``local/api.py``).
 
 In AWS, CloudFront serves the static files from S3 and routes ``/api/*`` to API Gateway, so
 the browser talks to one origin and needs no CORS. This server plays that part on loopback:
@@ -79,6 +80,10 @@ class WebHandler(SimpleHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._proxy_or_405()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # A missing file, like every other error here, answers in the API's error JSON (no HTML page).
+        self._error(code, "not_found" if code == 404 else "error", message or "No such file.")
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         # S3 behind CloudFront lists nothing, and neither does this: a folder is just not found.

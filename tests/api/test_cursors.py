@@ -56,13 +56,13 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         post_topic(api, m, other["id"], title=f"{word} 雑談 {m.handle}")
     for body in ("一つ目", "二つ目"):
         assert comment(api, m2, inquiries[0]["id"], body).status_code == 201
-    for m in (m1, m2):
+    for a, others in ((m1, (m2, m3)), (m2, (m1, m3))):  # m1 and m2 become friends
+        for b in others:
+            api.call("POST", f"/friends/{b.handle}", token=a.token)
+    for m in (m1, m2):  # each one's two diary entries go to the other's feed
         for _ in range(2):
             write_diary(api, m, "members")
             assert api.call("POST", "/invites", {}, token=m.token).status_code == 201
-    for a, others in ((m1, (m2, m3)), (m2, (m1, m3))):
-        for b in others:
-            api.call("POST", f"/friends/{b.handle}", token=a.token)
     for post in inquiries:
         res = api.call("POST", "/reports", {"target_type": "post", "target_id": post["id"], "reason": "x"}, m3.token)
         assert res.status_code == 201, res.body
@@ -97,6 +97,10 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         ListCall("GET /admin/held", "/admin/held", "admin"),
         ListCall("GET /admin/audit", "/admin/audit", "admin"),
         ListCall("GET /search", f"/search?q={quote(word)}", "m1"),
+        # m2's two comments on m1's inquiry, and m1's friend request accepted
+        ListCall("GET /notifications", "/notifications", "m1"),
+        ListCall("GET /diary/feed", "/diary/feed", "m1"),
+        ListCall("GET /members/{handle}/communities", f"/members/{m1.handle}/communities", "m1"),
     ]
     # The same lists, for another member or another partition: their cursors must not open ours.
     twins = {
@@ -112,6 +116,11 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         "GET /search": ListCall("GET /search", f"/search?q={quote(word)}", "m2"),
         "GET /communities": ListCall("GET /communities", "/communities?sort=members", "m1"),
         "GET /admin/held": ListCall("GET /admin/held", f"/admin/held?community_id={cid}", "admin"),
+        "GET /diary/feed": ListCall("GET /diary/feed", "/diary/feed", "m2"),
+        "GET /notifications": ListCall("GET /notifications", "/notifications", "m3"),  # two friend requests
+        "GET /members/{handle}/communities": ListCall(
+            "GET /members/{handle}/communities", f"/members/{m2.handle}/communities", "m1"
+        ),
     }
     return {"people": people, "lists": lists, "twins": twins}
 

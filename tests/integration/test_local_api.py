@@ -98,10 +98,12 @@ def test_the_web_front_lists_no_directory_and_proxies_strays_as_json(api_server:
 
     web = start_web(api_server.url)
     try:
-        for folder in ("/js/", "/css/"):
+        for folder in ("/assets/", "/src/"):
             status, _, body = _once(web, "GET", folder)
             assert status == 404, folder
             assert body["error"]["code"] == "not_found"
+        status, _, body = _once(web, "GET", "/no-such-file.js")
+        assert status == 404 and body["error"]["code"] == "not_found"
         status, _, body = _once(web, "GET", "/api/no/such/route")
         assert status == 404 and body["error"]["code"] == "route_not_found"
     finally:
