@@ -96,8 +96,14 @@ def _seq(record: Record) -> str:
 
 
 def _is_insert_of(record: Record, member_id: str | None) -> bool:
+    """The INSERT of the member item (friendship items are keyed by member_id too, on their own stream)."""
     keys = record["dynamodb"].get("Keys", {})
-    return record["eventName"] == "INSERT" and member_id is not None and keys.get("member_id") == {"S": member_id}
+    return (
+        record["eventName"] == "INSERT"
+        and "-members/stream/" in record["eventSourceARN"]
+        and member_id is not None
+        and keys.get("member_id") == {"S": member_id}
+    )
 
 
 def _insert_of(records: list[Record], member_id: str) -> Record | None:
