@@ -76,7 +76,9 @@ def new_page(browser: Browser) -> Iterator[Any]:
             has_touch=phone,
         )
         if lang != "ja":
-            context.add_init_script(f"localStorage.getItem('kizuna.lang') || localStorage.setItem('kizuna.lang', '{lang}')")
+            context.add_init_script(
+                f"localStorage.getItem('kizuna.lang') || localStorage.setItem('kizuna.lang', '{lang}')"
+            )
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
