@@ -43,10 +43,11 @@ def seed(svc: Services, password: str, admin_handle: str = "admin") -> str:
         m[handle] = Caller(joined.member.id, joined.member.handle, "demo", tuple(joined.member.roles))
     _seed_communities(svc, m)
     _seed_company(svc, admin, m)
+    _seed_friends(svc, m)
     _seed_diaries(svc, m)
     return (
         f"demo members {', '.join(h for h, _ in DEMO_MEMBERS)} created (password {password}), "
-        "with communities, posts, diaries, an official company community and a sponsored campaign"
+        "with communities, posts, friends, diaries, an official company community and a sponsored campaign"
     )
 
 
@@ -78,9 +79,10 @@ def _seed_communities(svc: Services, m: dict[str, Caller]) -> None:
     svc.posts.create_topic(
         m["taro"], ds.id, PostCreate(title="すれちがい通信しませんか？", body="週末に秋葉原に行きます。")
     )
-    svc.posts.create_topic(
+    ramen_topic = svc.posts.create_topic(
         m["hanako"], ramen.id, PostCreate(title="新宿の煮干しラーメン", body="濃厚でおいしかったです。")
     )
+    svc.posts.comment(m["taro"], ramen_topic.id, CommentCreate(body="今度連れて行ってください！"))
 
 
 def _seed_company(svc: Services, admin: Caller, m: dict[str, Caller]) -> None:
@@ -129,6 +131,13 @@ def _seed_company(svc: Services, admin: Caller, m: dict[str, Caller]) -> None:
             daily_budget=3000,
         ),
     )
+
+
+def _seed_friends(svc: Services, m: dict[str, Caller]) -> None:
+    """hanako and taro are friends (so each one's diary reaches the other); nintendo_fan asks hanako."""
+    svc.friends.request(m["taro"], "hanako")
+    svc.friends.request(m["hanako"], "taro")
+    svc.friends.request(m["nintendo_fan"], "hanako")
 
 
 def _seed_diaries(svc: Services, m: dict[str, Caller]) -> None:

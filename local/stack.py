@@ -300,7 +300,7 @@ def run() -> int:
         web = stack.add(start_web(api.url, _web_port(api_port)))
         print(f"\nKizuna is running at {api.url}  (OpenAPI: {api.url}/openapi.json)")
         print(f"  DynamoDB Local {ddb.url}, osmem-server {osmem.url}, logs in .local/logs/")
-        print(f"  an invite code from {admin_handle}: {invite}")
+        print(f"  an invite from {admin_handle}: {web.url}/#/signup?code={invite}  (code {invite})")
         print(f"\n  Open {web.url}/  (member client; company dashboard: {web.url}/#/dashboard)\n")
         print("Press Ctrl-C to stop.")
         while not stopping:

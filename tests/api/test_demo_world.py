@@ -29,7 +29,10 @@ def test_seed_demo_builds_a_small_world_once(api, services, admin):
     assert (metrics["open"], metrics["resolved"]) == (1, 1)
 
     diary = api.call("GET", "/members/hanako/diary", token=token).json_body["items"]
-    assert [d["title"] for d in diary] == ["今日のランチ"]  # taro is not hanako's friend
+    assert [d["title"] for d in diary] == ["友達だけに報告", "今日のランチ"]  # taro is hanako's friend
+    hanako = api.call("POST", "/auth/login", {"handle": "hanako", "password": DEMO_PASSWORD}).json_body["token"]
+    requests = api.call("GET", "/friends?state=pending", token=hanako).json_body["items"]
+    assert [f["handle"] for f in requests] == ["nintendo_fan"]
 
 
 def test_demo_world_shows_a_sponsored_placement_above_search(api, services, admin):
