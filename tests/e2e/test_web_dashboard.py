@@ -284,8 +284,10 @@ def test_an_advertiser_on_a_phone_creates_a_campaign_and_a_member_without_a_comp
     expect(page.locator("#my-companies")).to_contain_text(shop.company["name"])
     expect(page.locator("#my-companies")).to_contain_text("広告担当")
     no_horizontal_overflow(page)
-    page.locator("#my-companies a").click()
+    # The link of the official community's page (#/dashboard?company=…&community=…) opens the company.
+    page.goto(f"{web_url}/#/dashboard?company={shop.company['id']}&community={shop.community['id']}")
     expect(page.locator("#company-page h1")).to_have_text(shop.company["name"])
+    expect(page.locator("#official-communities")).to_contain_text(shop.community["name"])
     page.locator("#tab-campaigns").click()
     page.locator("#new-campaign").click()
     target = page.locator("#cf-target")

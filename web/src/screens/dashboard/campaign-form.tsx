@@ -2,7 +2,7 @@
 // company's official community or one of its topics; headline and text count their characters as
 // they are typed; keywords are rows (text, match type, max CPC); negative keywords are rows too.
 // The API checks everything: each of its field errors is shown at its input, a keyword row's
-// (`keywords.1.max_cpc`) at that row's.
+// (`keywords.1.max_cpc`) at that row's. `?community=ID` names an official community already found.
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, campaigns, type S } from "../../api";
@@ -53,7 +53,7 @@ function messageFor(key: string, type: string, fallback: string, value: string |
   return fieldErrorText(type, fallback);
 }
 
-export default function CampaignForm({ params }: ScreenProps) {
+export default function CampaignForm({ params, loc }: ScreenProps) {
   const companyId = params.company;
   const campaignId = params.cid ?? null;
   const editing = !!campaignId;
@@ -79,11 +79,11 @@ export default function CampaignForm({ params }: ScreenProps) {
   }, [companyId, campaignId]);
 
   // The target choices: each official community and its topics.
-  const hints = original
-    ? original.target.type === "community"
-      ? { communityIds: [original.target.id] }
-      : { postIds: [original.target.id] }
-    : {};
+  const passed = loc.query.get("community");
+  const hints = {
+    communityIds: [...(passed ? [passed] : []), ...(original?.target.type === "community" ? [original.target.id] : [])],
+    postIds: original?.target.type === "post" ? [original.target.id] : [],
+  };
   const official = useOfficialCommunities(companyId, me?.handle ?? null, hints, !editing || !!original);
   const [groups, setGroups] = useState<TargetGroup[] | null>(null);
   useEffect(() => {

@@ -7,14 +7,15 @@ import { href } from "../../router";
 import { PagedList, usePaged } from "../../ui/list";
 import { CampaignStatus, companyPath, yen } from "./common";
 
-export function CampaignList({ companyId }: { companyId: string }) {
+/** `community`: an official community already found, passed on to the new campaign's form. */
+export function CampaignList({ companyId, community }: { companyId: string; community: string | null }) {
   const list = usePaged((cursor) => campaigns.list(companyId, { cursor, limit: 20 }), [companyId]);
   const replace = (c: S["CampaignOut"]) => list.setItems((items) => items.map((x) => (x.id === c.id ? c : x)));
   return (
     <section id="campaigns" aria-labelledby="campaigns-title">
       <div class="section-head">
         <h2 id="campaigns-title">{t("dashboard.campaigns.title")}</h2>
-        <a class="button primary" id="new-campaign" href={href(companyPath(companyId, "/campaigns/new"))}>
+        <a class="button primary" id="new-campaign" href={href(companyPath(companyId, "/campaigns/new"), { community })}>
           {t("dashboard.campaigns.new")}
         </a>
       </div>

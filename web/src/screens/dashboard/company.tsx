@@ -79,7 +79,7 @@ export default function CompanyPage({ params, loc }: ScreenProps) {
           <div class="tab-body">
             {tab === "inbox" ? <Inbox companyId={id} status={loc.query.get("status")} /> : null}
             {tab === "metrics" ? <MetricsPanel companyId={id} /> : null}
-            {tab === "campaigns" ? <CampaignList companyId={id} /> : null}
+            {tab === "campaigns" ? <CampaignList companyId={id} community={official?.[0]?.id ?? null} /> : null}
           </div>
         </>
       ) : null}

@@ -1,18 +1,24 @@
 // #/dashboard: the companies the member works for, by name, each with the member's role there.
+// `#/dashboard?company=ID[&community=ID]` (an older link form) opens that company's page.
 import { useEffect, useState } from "preact/hooks";
 import { companies, type S } from "../../api";
 import { errorText, t } from "../../i18n";
 import type { ScreenProps } from "../../routes";
-import { href } from "../../router";
+import { href, navigate } from "../../router";
 import { Screen } from "../../ui/page";
 import { companyPath, roleLabel } from "./common";
 
-export default function DashboardHome(_: ScreenProps) {
+export default function DashboardHome({ loc }: ScreenProps) {
   const [mine, setMine] = useState<S["MyCompanyOut"][] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const wanted = loc.query.get("company");
   useEffect(() => {
+    if (wanted) {
+      navigate(href(companyPath(wanted), { community: loc.query.get("community") }), true);
+      return;
+    }
     companies.mine().then((r) => setMine(r.items), (err) => setError(errorText(err)));
-  }, []);
+  }, [wanted]);
   return (
     <Screen title={t("dashboard.title")} id="dashboard-page" wide>
       <p class="hint">{t("dashboard.home.hint")}</p>
