@@ -94,9 +94,17 @@ export function formatDuration(seconds: number | null | undefined, lang: "ja" | 
   return parts.join(lang === "ja" ? "" : " ");
 }
 
-/** The link of an invite: the API's `url`, or the signup screen of this site with the code. */
+/** The link of an invite: the API's `url` (made absolute: without KIZUNA_WEB_URL it is a path), or
+ *  this site's signup screen with the code. */
 export function inviteUrl(invite: { code: string; url?: string | null }, origin: string): string {
-  return invite.url || `${origin}/#/signup?code=${enc(invite.code)}`;
+  if (invite.url) {
+    try {
+      return new URL(invite.url, `${origin}/`).href;
+    } catch {
+      // Not a URL at all: fall back to our own.
+    }
+  }
+  return `${origin}/#/signup?code=${enc(invite.code)}`;
 }
 
 /** `old` followed by the items of `more` it does not have yet (by id), in order. */

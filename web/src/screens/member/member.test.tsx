@@ -3,7 +3,7 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { CATEGORIES, formatDuration, inviteUrl, mergeById, safeWebsite } from "./common";
 import { usePagedToEnd } from "./paging";
-import { relationOf } from "./profile";
+import { type MemberView, relationOf } from "./profile";
 import { ja, en } from "../../i18n/member";
 
 describe("member helpers", () => {
@@ -20,6 +20,7 @@ describe("member helpers", () => {
     expect(inviteUrl({ code: "ab c", url: "https://kizuna.example/#/signup?code=abc" }, "http://x")).toBe("https://kizuna.example/#/signup?code=abc");
     expect(inviteUrl({ code: "ab c" }, "http://127.0.0.1:8001")).toBe("http://127.0.0.1:8001/#/signup?code=ab%20c");
     expect(inviteUrl({ code: "q", url: null }, "http://h")).toBe("http://h/#/signup?code=q");
+    expect(inviteUrl({ code: "q", url: "/#/signup?code=q" }, "http://127.0.0.1:9")).toBe("http://127.0.0.1:9/#/signup?code=q");
   });
 
   test("merging pages keeps the order and drops repeats", () => {
@@ -35,7 +36,7 @@ describe("member helpers", () => {
   });
 
   test("the relation falls back to self for one's own profile", () => {
-    const m = { handle: "a", display_name: "A", joined_at: "2024-01-01T00:00:00Z" };
+    const m = { handle: "a", display_name: "A", joined_at: "2024-01-01T00:00:00Z", bio: "" } as MemberView;
     expect(relationOf(m, "a")).toBe("self");
     expect(relationOf(m, "b")).toBe("none");
     expect(relationOf({ ...m, relation: "pending" }, "b")).toBe("pending");

@@ -238,7 +238,7 @@ export function PostPage({ params }: ScreenProps) {
       ) : (
         <article class="card post" id="post">
           <p class="badges">
-            {post.kind === "inquiry" ? <span class="badge inquiry">{t("member.post.inquiry")}</span> : null}
+            {post.kind === "inquiry" ? <span class="badge kind-inquiry">{t("member.post.inquiry")}</span> : null}
             {post.kind === "diary" ? <span class="badge">{t("member.post.diary")}</span> : null}
             <StatusBadge status={post.status} />
             {post.kind === "diary" ? <VisibilityBadge visibility={post.visibility} /> : null}
