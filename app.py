@@ -9,6 +9,7 @@ its first segment, except where a path nests inside another domain's:
     /friends                                        friends        chalicelib/friends/routes.py
     /communities, their members and moderators      communities    chalicelib/communities/routes.py
     /members/{handle}/communities                   communities    (a member's communities)
+    /companies/{id}/communities                     communities    (a company's official ones)
     /communities/{id}/posts                         posts          chalicelib/posts/routes.py
     /posts, /diary, /members/{handle}/diary         posts          (diary entries are posts)
     /companies, /me/companies                       companies      chalicelib/companies/routes.py

@@ -18,6 +18,9 @@ class CommunityStore(Protocol):
 
     def browse(self, category: str | None, sort: str, limit: int, cursor: str | None) -> Slice[Community]: ...
 
+    def of_company(self, company_id: str, limit: int, cursor: str | None) -> Slice[Community]:
+        """A company's official communities, oldest first."""
+
     def membership(self, community_id: str, member_id: str) -> Membership | None: ...
 
     def join(self, membership: Membership) -> bool:

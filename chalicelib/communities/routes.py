@@ -54,6 +54,18 @@ def member_communities(caller: Caller, handle: str, query: PageQuery) -> Page[Co
     return communities().of_member(caller, handle, query.limit, query.cursor)
 
 
+@api.route(
+    "/companies/{company_id}/communities",
+    "GET",
+    summary="A company's official communities, oldest first (with your role in each).",
+    query=PageQuery,
+    response=PageOf(CommunityOut),
+    errors_=(404,),
+)
+def company_communities(caller: Caller, company_id: str, query: PageQuery) -> Page[CommunityOut]:
+    return communities().of_company(caller, company_id, query.limit, query.cursor)
+
+
 @api.route("/communities/{community_id}", "GET", summary="A community.", response=CommunityOut, errors_=(404,))
 def get_community(caller: Caller, community_id: str) -> CommunityOut:
     return communities().get(caller, community_id)

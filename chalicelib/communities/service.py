@@ -99,6 +99,18 @@ class CommunityService:
             next_cursor=found.next_cursor,
         )
 
+    def of_company(self, caller: Caller, company_id: str, limit: int, cursor: str | None) -> Page[CommunityOut]:
+        """A company's official communities (public, as each community is), with the caller's role in each."""
+        if self.companies.get(company_id) is None:
+            raise errors.NotFound("No such company.")
+        found = self.communities.of_company(company_id, limit, cursor)
+        owners = member_refs(self.members, (c.owner_id for c in found.items))
+        items = []
+        for c in found.items:
+            role = self.communities.membership(c.id, caller.member_id)
+            items.append(CommunityOut.of(c, owners[c.owner_id], role.role if role else None))
+        return Page[CommunityOut](items=items, next_cursor=found.next_cursor)
+
     def join(self, caller: Caller, community_id: str) -> CommunityOut:
         """Join; joining again changes nothing (a missing community fails the write, then the read 404s)."""
         membership = Membership(community_id, caller.member_id, caller.handle, "member", self.clock())

@@ -3,7 +3,7 @@ text, invite links, a member's communities, the profile's relation and bio, a pa
 
 from __future__ import annotations
 
-from content_helpers import comment, create_community, join, post_topic
+from content_helpers import comment, create_community, create_company, join, name_staff, post_topic
 
 
 def test_a_comment_is_edited_and_deleted_by_its_author_only(api, new_member):
@@ -107,3 +107,20 @@ def test_a_password_change_needs_the_current_one(api, new_member):
     assert ok.status_code == 204
     assert api.call("POST", "/auth/login", {"handle": alice.handle, "password": new}).status_code == 200
     assert api.call("POST", "/auth/login", {"handle": alice.handle, "password": alice.password}).status_code == 401
+
+
+def test_a_companys_official_communities_oldest_first_with_the_readers_role(api, admin, new_member):
+    owner, reader = new_member(), new_member()
+    company = create_company(api, admin, name="公式一覧株式会社")
+    assert name_staff(api, admin, company["id"], owner, "owner").status_code == 200
+    first = create_community(api, owner, name="公式一覧サポート", company_id=company["id"])
+    second = create_community(api, owner, name="公式一覧ファン", company_id=company["id"])
+    create_community(api, owner, name="公式ではない")
+    join(api, reader, second["id"])
+
+    res = api.call("GET", f"/companies/{company['id']}/communities", token=reader.token).json_body
+    assert [(c["id"], c["your_role"], c["official"]) for c in res["items"]] == [
+        (first["id"], None, True),
+        (second["id"], "member", True),
+    ]
+    assert api.call("GET", f"/companies/{'0' * 32}/communities", token=reader.token).status_code == 404

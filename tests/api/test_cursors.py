@@ -47,6 +47,7 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
     assert name_staff(api, admin, company["id"], owner, "owner").status_code == 200
     official = create_community(api, owner, name="カーソル検査公式", company_id=company["id"])
     other = create_community(api, owner, name="カーソル検査その2")
+    create_community(api, owner, name="カーソル検査公式の二つ目", company_id=company["id"])
     word = marker()
     for m in (m1, m2):
         join(api, m, official["id"])
@@ -99,6 +100,7 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         ListCall("GET /search", f"/search?q={quote(word)}", "m1"),
         # m2's two comments on m1's inquiry, and m1's friend request accepted
         ListCall("GET /notifications", "/notifications", "m1"),
+        ListCall("GET /companies/{company_id}/communities", f"/companies/{company['id']}/communities", "m1"),
         ListCall("GET /diary/feed", "/diary/feed", "m1"),
         ListCall("GET /members/{handle}/communities", f"/members/{m1.handle}/communities", "m1"),
     ]

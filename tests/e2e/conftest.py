@@ -96,9 +96,10 @@ def log_in(page: Page, web_url: str, handle: str, password: str, next_path: str 
     page.fill("#login-form input[name=handle]", handle)
     page.fill("#login-form input[name=password]", password)
     page.click("#login-form button[type=submit]")
-    expect(page.locator("#login-page")).to_have_count(0)
+    # Generous: the first login of a run also loads the client and warms the API on a busy machine.
+    expect(page.locator("#login-page")).to_have_count(0, timeout=20_000)
     if not next_path:
-        expect(page.locator("#home-page")).to_be_visible()
+        expect(page.locator("#home-page")).to_be_visible(timeout=20_000)
 
 
 def no_horizontal_overflow(page: Page) -> None:

@@ -174,6 +174,7 @@ export const companies = {
   get: (id: string) => get<S["CompanyOut"]>(`/companies/${enc(id)}`),
   inbox: (id: string, p: PageArgs & { status?: string } = {}) => get<Page<S["InboxEntry"]>>(`/companies/${enc(id)}/inbox`, p),
   metrics: (id: string) => get<S["Metrics"]>(`/companies/${enc(id)}/metrics`),
+  communities: (id: string, p: PageArgs = {}) => get<Page<S["CommunityOut"]>>(`/companies/${enc(id)}/communities`, p),
   putStaff: (id: string, handle: string, b: S["StaffPut"]) => put<S["StaffOut"]>(`/companies/${enc(id)}/staff/${enc(handle)}`, b),
   removeStaff: (id: string, handle: string) => del(`/companies/${enc(id)}/staff/${enc(handle)}`),
 };
@@ -181,7 +182,7 @@ export const campaigns = {
   list: (company: string, p: PageArgs = {}) => get<Page<S["CampaignOut"]>>(`/companies/${enc(company)}/campaigns`, p),
   get: (company: string, id: string) => get<S["CampaignOut"]>(`/companies/${enc(company)}/campaigns/${enc(id)}`),
   create: (company: string, b: S["CampaignCreate"]) => post<S["CampaignOut"]>(`/companies/${enc(company)}/campaigns`, b),
-  update: (company: string, id: string, b: S["CampaignUpdate"]) =>
+  update: (company: string, id: string, b: Partial<S["CampaignUpdate"]>) =>
     patch<S["CampaignOut"]>(`/companies/${enc(company)}/campaigns/${enc(id)}`, b),
   report: (company: string, id: string, range: { from?: string; to?: string } = {}) =>
     get<S["CampaignReport"]>(`/companies/${enc(company)}/campaigns/${enc(id)}/report`, range),

@@ -117,6 +117,17 @@ class CommunityStore(Store):
             scan_index_forward=False,
         )
 
+    def of_company(self, company_id: str, limit: int, cursor: str | None) -> Slice[Community]:
+        """A company's official communities, oldest first."""
+        return self.page(
+            f"company-communities:{company_id}",
+            CommunityItem.by_company.query,
+            _community,
+            cursor,
+            limit,
+            hash_key=company_id,
+        )
+
     def membership(self, community_id: str, member_id: str) -> Membership | None:
         """The member's place in the community, or None."""
         try:

@@ -187,6 +187,16 @@ class CommunitiesByNew(_AllIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class CommunitiesByCompany(_AllIndex):
+    """Sparse: only official communities carry ``company_id``; a company's, oldest first."""
+
+    class Meta(_AllIndex.Meta):
+        index_name = "by_company"
+
+    company_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class CommunityItem(Model):
     """A community. ``member_count`` is kept exact by the join/leave transactions.
 
@@ -213,6 +223,7 @@ class CommunityItem(Model):
     by_category_new = CommunitiesByCategoryNew()
     by_members = CommunitiesByMembers()
     by_new = CommunitiesByNew()
+    by_company = CommunitiesByCompany()
 
 
 class MembershipsByMember(GlobalSecondaryIndex["CommunityMemberItem"]):
