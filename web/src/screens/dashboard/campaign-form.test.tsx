@@ -20,6 +20,7 @@ vi.mock("../../api", async (orig) => {
       get: () => Promise.resolve({ id: "co1", name: "株式会社テスト", website: "", created_at: "" }),
       mine: () => Promise.resolve({ items: [{ id: "co1", name: "株式会社テスト", role: "owner" }] }),
       inbox: empty,
+      communities: () => Promise.resolve({ items: [community], next_cursor: null }),
     },
     members: { communities: () => Promise.resolve({ items: [community], next_cursor: null }) },
     communities: { get: () => Promise.resolve(community), posts: empty, list: empty },
