@@ -402,6 +402,12 @@ def test_english_the_switch_is_remembered_and_settings(
     expect(form.locator(".counter")).to_have_text("17 / 1000 characters")
     form.locator("button[type=submit]").click()
     expect(page.locator("#profile-saved")).to_have_text("Saved.")
+    expect(form.locator("input[name=display_name]")).to_have_value("Alice B.")  # typing the bio kept it
+    page.goto(f"{web_url}/#/m/{member.handle}")
+    expect(page.locator("#profile-page h1")).to_have_text("Alice B.")
+    expect(page.locator("#bio")).to_have_text("I like green tea.")
+    expect(page.locator("#edit-profile")).to_be_visible()  # one's own profile: no friend button
+    page.click("#edit-profile")
     pw = page.locator("#password-form")
     pw.locator("input[name=current_password]").fill("wrong-password-1")
     pw.locator("input[name=new_password]").fill("a-new-password-42")
@@ -428,7 +434,9 @@ def test_english_the_switch_is_remembered_and_settings(
     assert res.status_code in (401, 403), res.body  # withdrawn: no way back in
 
 
-def test_main_screens_fit_a_phone(new_page: Any, web_url: str, api: Any, new_member: Any, indexed: Any) -> None:
+def test_main_screens_fit_a_phone_and_a_desktop(
+    new_page: Any, web_url: str, api: Any, new_member: Any, indexed: Any
+) -> None:
     word = marker()
     me, friend = new_member(display_name="スマホ太郎"), new_member(display_name="友だち")
     api.call("PATCH", "/me", {"bio": "長い自己紹介" * 40}, token=me.token)
@@ -477,3 +485,11 @@ def test_main_screens_fit_a_phone(new_page: Any, web_url: str, api: Any, new_mem
     no_horizontal_overflow(page)
     shot(page, "phone-confirm")
     confirm_dialog(page, ok=False)
+
+    desktop = new_page(lang="en")
+    log_in(desktop, web_url, me.handle, me.password)
+    for name, (path, ready) in screens.items():
+        desktop.goto(f"{web_url}/#{path}")
+        expect(desktop.locator(ready).first).to_be_visible()
+        no_horizontal_overflow(desktop)
+        shot(desktop, f"desktop-en-{name}")

@@ -2,9 +2,9 @@
 // 確認待ち, inquiry status, diary visibility); category names; the report button; small pure
 // helpers (durations, invite links, merging pages) that the unit tests check.
 import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { reports, type S } from "../../api";
-import { errorText, has, t } from "../../i18n";
+import { errorText, formatNumber, has, t } from "../../i18n";
 import { href } from "../../router";
 import { confirm } from "../../ui/confirm";
 import { Field, FormError, useForm, values } from "../../ui/form";
@@ -33,6 +33,11 @@ export function visibilityLabel(v: string): string {
 }
 
 export const enc = encodeURIComponent;
+
+/** "1 member" / "3 members": the `_one` key for a count of one (English needs it). */
+export function countText(key: "member.community.member_count" | "member.topic.comments", count: number): string {
+  return t(count === 1 ? `${key}_one` : key, { count: formatNumber(count) });
+}
 export const postHref = (id: string) => href(`/p/${enc(id)}`);
 export const communityHref = (id: string) => href(`/c/${enc(id)}`);
 export const memberHref = (handle: string) => href(`/m/${enc(handle)}`);
@@ -150,6 +155,9 @@ export function ReportButton({ type, id, label }: { type: ReportTarget; id: stri
   const [done, setDone] = useState(false);
   const form = useForm();
   const formId = `report-${type}-${id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+  useEffect(() => {
+    if (open) document.getElementById(`${formId}-reason`)?.focus();
+  }, [open]);
   if (done) return <p class="msg-ok report-done" role="status">{t("member.report.done")}</p>;
   if (!open) {
     return (
@@ -180,6 +188,15 @@ export function ReportButton({ type, id, label }: { type: ReportTarget; id: stri
       </div>
     </form>
   );
+}
+
+/** Focus the first field of a form when it appears (an edit form opened in place). */
+export function useFocusFirst() {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>("input, textarea, select")?.focus();
+  }, []);
+  return ref;
 }
 
 /** One thing loaded on mount (and when `deps` change): the data, or the error's text. */

@@ -16,6 +16,7 @@ import { Paragraphs } from "../../ui/text";
 import {
   CATEGORIES, Card, HeldBadge, MemberLink, OfficialBadge, Pending, StatusBadge, Tabs, categoryLabel, communityHref, enc,
   formatDuration, postHref, safeWebsite, useLoad,
+  countText,
 } from "./common";
 import { CommunityItem, NewCommunityForm } from "./home";
 
@@ -202,7 +203,7 @@ export function CommunityPage({ params }: ScreenProps) {
         </p>
         {c.description ? <div class="description"><Paragraphs text={c.description} /></div> : null}
         <p class="meta">
-          {t("member.community.member_count", { count: formatNumber(c.member_count) })}
+          {countText("member.community.member_count", c.member_count)}
           {"・"}
           {t("member.community.owner")} <MemberLink who={c.owner} />
           {"・"}
@@ -216,7 +217,7 @@ export function CommunityPage({ params }: ScreenProps) {
           ) : null}
           <a href={href(`/c/${enc(c.id)}/members`)} id="members-link">{t("member.community.members_link")}</a>
           {canModerate ? <a href={href("/mod", { community_id: c.id })} id="mod-link">{t("member.community.moderation")}</a> : null}
-          {staff && c.company ? <a href={href("/dashboard", { company: c.company.id })} id="dashboard-link">{t("member.community.dashboard")}</a> : null}
+          {staff && c.company ? <a href={href("/dashboard", { company: c.company.id, community: c.id })} id="dashboard-link">{t("member.community.dashboard")}</a> : null}
         </div>
         {actionError ? <p class="msg-error" role="alert">{actionError}</p> : null}
       </Card>
@@ -234,7 +235,7 @@ export function CommunityPage({ params }: ScreenProps) {
               <StatusBadge status={p.status} />
               <span class="meta">
                 {" "}
-                <MemberLink who={p.author} />・{formatDate(p.created_at)}・{t("member.topic.comments", { count: formatNumber(p.comment_count) })}
+                <MemberLink who={p.author} />・{formatDate(p.created_at)}・{countText("member.topic.comments", p.comment_count)}
               </span>
             </li>
           )}

@@ -13,6 +13,7 @@ import { Screen } from "../../ui/page";
 import {
   CATEGORIES, Card, HeldBadge, MemberLink, OfficialBadge, categoryLabel, communityHref, diaryHref, enc, memberHref, postHref,
   VisibilityBadge,
+  countText,
 } from "./common";
 
 export function CommunityItem({ c }: { c: S["CommunityOut"] }) {
@@ -22,7 +23,7 @@ export function CommunityItem({ c }: { c: S["CommunityOut"] }) {
       {c.official ? <OfficialBadge /> : null}
       <span class="meta">
         {" "}
-        {categoryLabel(c.category)}・{t("member.community.member_count", { count: formatNumber(c.member_count) })}
+        {categoryLabel(c.category)}・{countText("member.community.member_count", c.member_count)}
         {c.company ? `・${c.company.name}` : ""}
       </span>
     </li>

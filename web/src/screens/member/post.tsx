@@ -15,7 +15,7 @@ import { Screen } from "../../ui/page";
 import { Paragraphs } from "../../ui/text";
 import {
   Card, HeldBadge, HeldNotice, MemberLink, OfficialBadge, Pending, ReportButton, StatusBadge, VISIBILITIES, VisibilityBadge,
-  communityHref, diaryHref, enc, useLoad, visibilityLabel,
+  communityHref, diaryHref, enc, useFocusFirst, useLoad, visibilityLabel,
 } from "./common";
 import { usePagedToEnd } from "./paging";
 
@@ -27,6 +27,7 @@ export const COMMENT_PAGE = 50;
 
 function EditPost({ post, onSaved, onCancel }: { post: Post; onSaved: (p: Post) => void; onCancel: () => void }) {
   const form = useForm();
+  const ref = useFocusFirst();
   const [title, setTitle] = useState(post.title);
   const [body, setBody] = useState(post.body);
   const onSubmit = (e: JSX.TargetedEvent<HTMLFormElement, Event>) => {
@@ -39,7 +40,7 @@ function EditPost({ post, onSaved, onCancel }: { post: Post; onSaved: (p: Post) 
     });
   };
   return (
-    <form class="card edit-form" id="edit-post" onSubmit={onSubmit} noValidate>
+    <form ref={ref} class="card edit-form" id="edit-post" onSubmit={onSubmit} noValidate>
       <h2 class="card-title">{t("member.post.edit")}</h2>
       <Field label={t("member.topic.title")} name="title" form="ep" error={form.fields.title}>
         {(p) => <input {...p} required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
@@ -52,8 +53,8 @@ function EditPost({ post, onSaved, onCancel }: { post: Post; onSaved: (p: Post) 
       {post.kind === "diary" ? (
         <Field label={t("member.diary.visibility")} name="visibility" form="ep" error={form.fields.visibility}>
           {(p) => (
-            <select {...p} value={post.visibility}>
-              {VISIBILITIES.map((v) => <option value={v}>{visibilityLabel(v)}</option>)}
+            <select {...p}>
+              {VISIBILITIES.map((v) => <option value={v} selected={v === post.visibility}>{visibilityLabel(v)}</option>)}
             </select>
           )}
         </Field>
@@ -69,6 +70,7 @@ function EditPost({ post, onSaved, onCancel }: { post: Post; onSaved: (p: Post) 
 
 function EditComment({ post, comment, onSaved, onCancel }: { post: Post; comment: Comment; onSaved: (c: Comment) => void; onCancel: () => void }) {
   const form = useForm();
+  const ref = useFocusFirst();
   const [body, setBody] = useState(comment.body);
   const onSubmit = (e: JSX.TargetedEvent<HTMLFormElement, Event>) => {
     e.preventDefault();
@@ -76,7 +78,7 @@ function EditComment({ post, comment, onSaved, onCancel }: { post: Post; comment
     void form.run(async () => onSaved(await posts.updateComment(post.id, comment.id, { body: v.body })));
   };
   return (
-    <form class="edit-comment" onSubmit={onSubmit} noValidate>
+    <form ref={ref} class="edit-comment" onSubmit={onSubmit} noValidate>
       <Field label={t("member.comment.edit_label")} name="body" form={`ec-${comment.id}`} error={form.fields.body}>
         {(p) => <textarea {...p} required rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)} />}
       </Field>

@@ -3,7 +3,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { friends, members, posts, type S } from "../../api";
-import { errorText, formatDate, formatNumber, t } from "../../i18n";
+import { errorText, formatDate, t } from "../../i18n";
 import type { ScreenProps } from "../../routes";
 import { href, navigate } from "../../router";
 import { useSession } from "../../session";
@@ -15,6 +15,7 @@ import { Paragraphs } from "../../ui/text";
 import {
   Card, HeldBadge, Pending, type Relation, ReportButton, VISIBILITIES, VisibilityBadge, diaryHref, enc, memberHref, postHref,
   useLoad, visibilityLabel,
+  countText,
 } from "./common";
 import { CommunityItem } from "./home";
 
@@ -180,7 +181,7 @@ export function Diary({ params }: ScreenProps) {
               <a href={postHref(p.id)} class="entry-title">{p.title}</a>
               {p.held ? <HeldBadge /> : null}
               <VisibilityBadge visibility={p.visibility} />
-              <span class="meta"> {formatDate(p.created_at)}・{t("member.topic.comments", { count: formatNumber(p.comment_count) })}</span>
+              <span class="meta"> {formatDate(p.created_at)}・{countText("member.topic.comments", p.comment_count)}</span>
             </li>
           )}
         />

@@ -3,7 +3,7 @@
 // their highlights, the 公式 badge and company of official ones, paged to the end.
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { search, type S } from "../../api";
+import { ApiError, search, type S } from "../../api";
 import { errorText, formatNumber, t } from "../../i18n";
 import type { ScreenProps } from "../../routes";
 import { href, navigate } from "../../router";
@@ -24,7 +24,9 @@ function Sponsored({ ads }: { ads: S["SponsoredOut"][] }) {
       const { target } = await search.click(ad.click_token);
       navigate(targetPath(target));
     } catch (err) {
-      setError(errorText(err));
+      // Not counted (an expired placement, too many clicks): the member still gets where the ad said.
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) navigate(targetPath(ad.target));
+      else setError(errorText(err));
     }
   };
   return (
@@ -87,7 +89,7 @@ export function Search({ loc }: ScreenProps) {
     <Screen title={q ? t("member.search.title_q", { q }) : t("member.search.title")} id="search-page">
       <form class="search-again" role="search" onSubmit={onSubmit}>
         <label for="search-q" class="visually-hidden">{t("nav.search")}</label>
-        <input id="search-q" name="q" type="search" value={q} maxLength={200} />
+        <input id="search-q" name="q" type="search" defaultValue={q} maxLength={200} />
         <button type="submit">{t("nav.search")}</button>
       </form>
       {q ? (

@@ -34,10 +34,10 @@ function ProfileForm({ me }: { me: MeView }) {
     <form class="card" id="profile-form" onSubmit={onSubmit} noValidate>
       <h2 class="card-title">{t("member.settings.profile")}</h2>
       <Field label={t("auth.display_name")} name="display_name" form="pf" error={form.fields.display_name}>
-        {(p) => <input {...p} required maxLength={50} value={me.display_name} />}
+        {(p) => <input {...p} required maxLength={50} defaultValue={me.display_name} />}
       </Field>
       <Field label={t("auth.email")} name="email" form="pf" error={form.fields.email}>
-        {(p) => <input {...p} type="email" required value={me.email} autocomplete="email" />}
+        {(p) => <input {...p} type="email" required defaultValue={me.email} autocomplete="email" />}
       </Field>
       <Field label={t("member.settings.bio")} name="bio" form="pf" error={form.fields.bio} hint={t("member.settings.bio_hint")}>
         {(p) => <textarea {...p} rows={5} value={bio} onInput={(e) => setBio(e.currentTarget.value)} />}
