@@ -32,11 +32,17 @@ function UnreadBadge({ path }: { path: string }) {
       document.removeEventListener("visibilitychange", load);
     };
   }, [path]);
-  const label = count ? t("nav.notifications_unread", { count }) : t("nav.notifications");
+  // The name read out is what is shown ("お知らせ 3") plus, hidden, what the number means.
   return (
-    <a href={href("/notifications")} id="nav-notifications" aria-label={label}>
+    <a href={href("/notifications")} id="nav-notifications">
       {t("nav.notifications")}
-      {count ? <span class="unread" id="unread-count" aria-hidden="true">{count > 99 ? "99+" : count}</span> : null}
+      {count ? (
+        <>
+          {" "}
+          <span class="unread" id="unread-count">{count > 99 ? "99+" : count}</span>
+          <span class="visually-hidden">{t("nav.unread_suffix")}</span>
+        </>
+      ) : null}
     </a>
   );
 }
@@ -83,7 +89,7 @@ function Header({ path }: { path: string }) {
           class="link lang"
           id="lang-switch"
           lang={lang === "ja" ? "en" : "ja"}
-          aria-label={t("nav.language_label")}
+          title={t("nav.language_label")}
           onClick={() => setLang(lang === "ja" ? "en" : "ja")}
         >
           {t("nav.language")}
