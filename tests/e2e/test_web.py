@@ -166,6 +166,7 @@ def test_invite_link_signup_community_topic_comment_and_search_finds_it_marked(
 
     # The same invite again: refused, in Japanese, at the form.
     page.click("#nav >> text=ログアウト")
+    expect(page.locator("#login-page")).to_be_visible()  # logged out (else it lands on #/login later)
     page.goto(url)
     signup = page.locator("#signup-form")
     signup.locator("input[name=handle]").fill(f"web_{uuid.uuid4().hex[:8]}")

@@ -51,6 +51,21 @@ function Stats() {
   );
 }
 
+/** How many notifications are unread, linking to them (the list itself is #/notifications). */
+function NotificationsSummary() {
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    notifications.unread().then((r) => setCount(r.count), () => setCount(null));
+  }, []);
+  if (count === null) return null;
+  return (
+    <Card title={t("nav.notifications")} id="home-notifications">
+      <p>{count ? t("member.home.unread", { count: formatNumber(count) }) : t("member.home.no_unread")}</p>
+      <p class="links"><a href={href("/notifications")}>{t("member.home.see_notifications")}</a></p>
+    </Card>
+  );
+}
+
 export function NewCommunityForm() {
   const form = useForm();
   const [name, setName] = useState("");
@@ -111,6 +126,7 @@ export function Home(_: ScreenProps) {
               <a href={diaryHref(me.handle)}>{t("member.home.my_diary")}</a>
             </p>
           </Card>
+          <NotificationsSummary />
           <Card title={t("member.invites.title")} id="home-invites">
             <p>{t("member.invites.left", { count: me.invites_left })}</p>
             <p><a href={href("/invites")} class="button-link">{t("member.home.invite_friends")}</a></p>

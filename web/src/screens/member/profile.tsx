@@ -110,7 +110,10 @@ export function Profile({ params }: ScreenProps) {
             </dl>
             {m.bio ? <div class="bio" id="bio"><Paragraphs text={m.bio} /></div> : <p class="muted">{t("member.profile.no_bio")}</p>}
             <FriendActions member={m} relation={relation} onChange={(r) => setData({ ...m, relation: r })} />
-            <p class="links"><a href={diaryHref(m.handle)} id="diary-link">{t("member.diary.of", { name: m.display_name })}</a></p>
+            <p class="links">
+              <a href={diaryHref(m.handle)} id="diary-link">{t("member.diary.of", { name: m.display_name })}</a>
+              {relation === "self" ? <> ・ <a href={href("/friends")}>{t("member.home.friends")}</a></> : null}
+            </p>
             {relation !== "self" ? <ReportButton type="member" id={m.handle} label={t("member.profile.report")} /> : null}
           </Card>
         </div>
