@@ -60,7 +60,7 @@ function NotificationsSummary() {
   if (count === null) return null;
   return (
     <Card title={t("nav.notifications")} id="home-notifications">
-      <p>{count ? t("member.home.unread", { count: formatNumber(count) }) : t("member.home.no_unread")}</p>
+      <p>{count ? t(count === 1 ? "member.home.unread_one" : "member.home.unread", { count: formatNumber(count) }) : t("member.home.no_unread")}</p>
       <p class="links"><a href={href("/notifications")}>{t("member.home.see_notifications")}</a></p>
     </Card>
   );
