@@ -43,6 +43,14 @@ def web_url(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
         api.stop()
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """Playwright's expect() waits 5 s by default; a request on this busy 2-core machine can take longer."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make install` installs it (chromium, fonts-ipafont-gothic)"

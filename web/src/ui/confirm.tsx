@@ -17,7 +17,7 @@ function ConfirmDialog({ message, confirmLabel, danger, onDone }: Props) {
       <h2 id="confirm-title">{t("common.confirm_title")}</h2>
       <p>{message}</p>
       <div class="actions">
-        <button type="button" onClick={() => onDone(false)}>{t("common.cancel")}</button>
+        <button type="button" class="secondary" onClick={() => onDone(false)}>{t("common.cancel")}</button>
         <button type="button" class={danger ? "danger" : "primary"} id="confirm-ok" onClick={() => onDone(true)}>
           {confirmLabel ?? t("common.confirm")}
         </button>
