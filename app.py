@@ -6,7 +6,7 @@ its first segment, except where a path nests inside another domain's:
     /health, /openapi.json                          meta           chalicelib/meta.py
     /auth/*, /me, /members/{handle}, /stats         members        chalicelib/members/routes.py
     /invites                                        invites        chalicelib/invites/routes.py
-    /friends                                        friends        chalicelib/friends/routes.py
+    /friends, /members/{handle}/friends             friends        chalicelib/friends/routes.py
     /communities, their members and moderators      communities    chalicelib/communities/routes.py
     /members/{handle}/communities                   communities    (a member's communities)
     /companies/{id}/communities                     communities    (a company's official ones)

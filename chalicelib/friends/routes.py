@@ -8,7 +8,7 @@ from chalicelib.friends.models import FriendOut, FriendQuery
 from chalicelib.friends.service import FriendService
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
-from chalicelib.pagination import Page, PageOf
+from chalicelib.pagination import Page, PageOf, PageQuery
 
 bp = Blueprint(__name__)
 api = Api(bp, "friends")
@@ -29,6 +29,18 @@ def request_friend(caller: Caller, handle: str) -> FriendOut:
 @api.route("/friends", "GET", summary="Your friends and requests.", query=FriendQuery, response=PageOf(FriendOut))
 def list_friends(caller: Caller, query: FriendQuery) -> Page[FriendOut]:
     return friends().list(caller, query.state, query.limit, query.cursor)
+
+
+@api.route(
+    "/members/{handle}/friends",
+    "GET",
+    summary="A member's friends (マイミク), as their profile shows them.",
+    query=PageQuery,
+    response=PageOf(FriendOut),
+    errors_=(404,),
+)
+def member_friends(caller: Caller, handle: str, query: PageQuery) -> Page[FriendOut]:
+    return friends().friends_of(handle, query.limit, query.cursor)
 
 
 @api.route("/friends/{handle}", "DELETE", summary="Unfriend, cancel or decline.", status=204, errors_=(400, 404))

@@ -14,6 +14,7 @@ from chalicelib.kernel import (
     RateLimiter,
     active_member,
     member_refs,
+    member_views,
     utcnow,
 )
 from chalicelib.pagination import Page
@@ -54,6 +55,16 @@ class FriendService:
         """Unfriend, cancel a request or decline one; idempotent."""
         other = self._other(caller, handle)
         self.friends.unlink(caller.member_id, other.id)
+
+    def friends_of(self, handle: str, limit: int, cursor: str | None) -> Page[FriendOut]:
+        """A member's friends (マイミク), as a profile shows them to any member; requests stay private."""
+        member = active_member(self.members, handle)
+        found = self.friends.list(member.id, "friends", limit, cursor)
+        refs, banned = member_views(self.members, (f.other_id for f in found.items))
+        return Page[FriendOut](
+            items=[FriendOut.of(f, refs[f.other_id].display_name) for f in found.items if f.other_id not in banned],
+            next_cursor=found.next_cursor,
+        )
 
     def list(self, caller: Caller, state: str | None, limit: int, cursor: str | None) -> Page[FriendOut]:
         """The caller's links with the other member's current display name."""

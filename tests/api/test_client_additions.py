@@ -124,3 +124,14 @@ def test_a_companys_official_communities_oldest_first_with_the_readers_role(api,
         (second["id"], "member", True),
     ]
     assert api.call("GET", f"/companies/{'0' * 32}/communities", token=reader.token).status_code == 404
+
+
+def test_a_profile_lists_the_members_friends_but_not_their_requests(api, new_member):
+    alice, bob, carol = new_member(), new_member(), new_member()
+    api.call("POST", f"/friends/{bob.handle}", token=alice.token)
+    api.call("POST", f"/friends/{alice.handle}", token=bob.token)
+    api.call("POST", f"/friends/{alice.handle}", token=carol.token)  # pending: private
+    listed = api.call("GET", f"/members/{alice.handle}/friends", token=carol.token).json_body["items"]
+    assert bob.handle in [f["handle"] for f in listed] and carol.handle not in [f["handle"] for f in listed]
+    assert all(f["state"] == "friends" for f in listed)
+    assert api.call("GET", "/members/nobody_here_y/friends", token=carol.token).status_code == 404

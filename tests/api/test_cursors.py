@@ -100,6 +100,7 @@ def world(api, admin, new_member, indexed) -> dict[str, Any]:
         ListCall("GET /search", f"/search?q={quote(word)}", "m1"),
         # m2's two comments on m1's inquiry, and m1's friend request accepted
         ListCall("GET /notifications", "/notifications", "m1"),
+        ListCall("GET /members/{handle}/friends", f"/members/{m1.handle}/friends", "m2"),  # admin (inviter), m2
         ListCall("GET /companies/{company_id}/communities", f"/companies/{company['id']}/communities", "m1"),
         ListCall("GET /diary/feed", "/diary/feed", "m1"),
         ListCall("GET /members/{handle}/communities", f"/members/{m1.handle}/communities", "m1"),

@@ -53,6 +53,7 @@ SCREENS = [
     ("post", "/#/p/{topic}", "#post-page"),
     ("search", "/#/search?q=見出し", "#search-page"),
     ("friends", "/#/friends", "#friends-page"),
+    ("profile", "/#/m/{handle}", "#profile-friends"),
     ("settings", "/#/settings", "#settings-page"),
     ("notifications", "/#/notifications", "#notifications-page"),
 ]
@@ -67,7 +68,8 @@ def test_the_main_screens_pass_axe(new_page: Any, web_url: str, world: dict[str,
     member = world["member"]
     log_in(page, web_url, member.handle, member.password)
     for name, path, ready in SCREENS:
-        page.goto(web_url + path.format(community=world["community"]["id"], topic=world["topic"]["id"]))
+        ids = {"community": world["community"]["id"], "topic": world["topic"]["id"], "handle": member.handle}
+        page.goto(web_url + path.format(**ids))
         expect(page.locator(ready)).to_be_visible(timeout=15_000)
         page.wait_for_load_state("networkidle")
         found[name] = violations(page)

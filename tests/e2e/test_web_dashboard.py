@@ -12,6 +12,7 @@ an inquiry renders as text. The company, staff and official community come from 
 
 from __future__ import annotations
 
+import contextlib
 import urllib.error
 import urllib.request
 from typing import Any
@@ -31,10 +32,8 @@ XSS_TITLE = '<img src=x onerror="window.__xss=1">ログインできません'
 @pytest.fixture(scope="module", autouse=True)
 def _warm(web_url: str) -> None:
     """One request through the web front first, so the first login does not wait for a cold API."""
-    try:
+    with contextlib.suppress(urllib.error.HTTPError):  # 401: the API answered
         urllib.request.urlopen(f"{web_url}/api/me", timeout=30)
-    except urllib.error.HTTPError:
-        pass  # 401: the API answered
 
 
 def call(api: Any, method: str, path: str, member: Any, body: Any = None) -> Any:
@@ -80,7 +79,9 @@ def open_company(page: Page, shop: Advertiser) -> None:
     expect(page.locator("#company-page h1")).to_have_text(shop.company["name"])
 
 
-def inquire(api: Any, shop: Advertiser, customer: Any, title: str, body: str = "パスワードを変えたのに入れません。") -> Any:
+def inquire(
+    api: Any, shop: Advertiser, customer: Any, title: str, body: str = "パスワードを変えたのに入れません。"
+) -> Any:
     call(api, "PUT", f"/communities/{shop.community['id']}/membership", customer)
     post = call(api, "POST", f"/communities/{shop.community['id']}/posts", customer, {"title": title, "body": body})
     assert post["kind"] == "inquiry"
@@ -91,7 +92,9 @@ def fill_campaign(page: Page, word: str, bad_bid: str) -> None:
     form = page.locator("#campaign-form")
     form.locator("#cf-name").fill("春のキャンペーン")
     form.locator("#cf-headline").fill(XSS_HEADLINE)
-    expect(form.locator(".field", has=page.locator("#cf-headline")).locator(".counter")).to_have_text(f"{len(XSS_HEADLINE)} / 30 文字")
+    expect(form.locator(".field", has=page.locator("#cf-headline")).locator(".counter")).to_have_text(
+        f"{len(XSS_HEADLINE)} / 30 文字"
+    )
     form.locator("#cf-text").fill(XSS_TEXT)
     rows = form.locator(".keyword-row")
     rows.nth(0).locator("input[name=text]").fill(word)

@@ -120,6 +120,7 @@ export const members = {
   withdraw: () => del("/me"),
   get: (handle: string) => get<S["MemberPublic"]>(`/members/${enc(handle)}`),
   communities: (handle: string, p: PageArgs = {}) => get<Page<S["CommunityOut"]>>(`/members/${enc(handle)}/communities`, p),
+  friends: (handle: string, p: PageArgs = {}) => get<Page<S["FriendOut"]>>(`/members/${enc(handle)}/friends`, p),
   changePassword: (b: S["PasswordChange"]) => post<void>("/me/password", b),
   stats: () => get<S["Stats"]>("/stats"),
 };

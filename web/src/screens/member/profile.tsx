@@ -95,6 +95,7 @@ export function Profile({ params }: ScreenProps) {
   const { me } = useSession();
   const { data: m, setData, error } = useLoad(() => members.get(params.handle) as Promise<MemberView>, [params.handle]);
   const joined = usePaged((cursor) => members.communities(params.handle, { cursor, limit: 20 }), [params.handle]);
+  const mates = usePaged((cursor) => members.friends(params.handle, { cursor, limit: 20 }), [params.handle]);
   if (!m) return <Pending id="profile-page" error={error} />;
   const relation = relationOf(m, me?.handle);
   return (
@@ -120,6 +121,18 @@ export function Profile({ params }: ScreenProps) {
         <div class="main-col">
           <Card title={t("member.profile.communities")} id="profile-communities">
             <PagedList list={joined} class="list" empty={t("member.profile.no_communities")} render={(c) => <CommunityItem c={c} />} />
+          </Card>
+          <Card title={t("member.profile.friends")} id="profile-friends">
+            <PagedList
+              list={mates}
+              class="plain"
+              empty={t("member.profile.no_friends")}
+              render={(f) => (
+                <li key={f.handle}>
+                  <a href={memberHref(f.handle)}>{f.display_name}</a> <span class="muted">@{f.handle}</span>
+                </li>
+              )}
+            />
           </Card>
         </div>
       </div>
