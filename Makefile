@@ -61,8 +61,9 @@ typecheck: install web/src/gen/api-schema.d.ts
 	$(BIN)/mypy --explicit-package-bases chalicelib local bench infra app.py
 	npx --no-install tsc -p web
 
+# Two workers, each with its own throw-away stack; a test file stays on one worker (its module fixtures).
 pytest: install browser web
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test: lint typecheck webtest pytest fuzz-short chaos-short package
 

@@ -151,9 +151,14 @@ def drain(relay: StreamRelay, timeout: float = INDEX_TIMEOUT) -> None:
             idle_passes = 0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def indexed(local_stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Call to wait until everything written so far is in the search index (the real stream handler)."""
+    """Call to wait until everything written so far went through the real stream handler: the search
+    index and the notifications.
+
+    One relay for the session: a relay per module started from the beginning of every stream, so
+    each module's first call replayed the whole session's history through both consumers.
+    """
     from chalicelib.streams.handler import handle
 
     state = tmp_path_factory.mktemp("relay") / "state.json"
