@@ -354,7 +354,9 @@ def notified_comments(ack: Acknowledged) -> tuple[int, int]:
     A held comment notifies nobody until approved, so it is not expected.
     """
     from chalicelib.adapters.dynamodb.tables import CommentItem, PostItem
+    from chalicelib.bootstrap import services
 
+    services()  # binds the tables to this stack's endpoint and names
     with ack.lock:
         comments = list(ack.comments)
     delivered = {(str(n["owner"]), str(n["notification_id"]).split(".", 1)[-1]) for n in _scan("notifications")}
