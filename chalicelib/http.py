@@ -170,17 +170,33 @@ UNREACHABLE = frozenset(
         "NewConnectionError",
     }
 )
+#: AWS error codes (botocore's ``ClientError.response``) of a service that answered but could not
+#: serve just now: its own failure or throttling, never the request's fault. DynamoDB Local answers
+#: InternalFailure for a moment while it restarts.
+SERVICE_SIDE_CODES = frozenset(
+    {
+        "InternalFailure",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+    }
+)
 #: Seconds a client is asked to wait after a 503.
 UNAVAILABLE_RETRY_AFTER_S = 5
 
 
 def unreachable(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it) says a backing service could not be reached."""
+    """Whether ``exc`` (or what caused it) says a backing service could not be reached or serve now."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if any(cls.__name__ in UNREACHABLE for cls in type(current).__mro__):
+            return True
+        response = getattr(current, "response", None)
+        if isinstance(response, dict) and (response.get("Error") or {}).get("Code") in SERVICE_SIDE_CODES:
             return True
         current = current.__cause__ or current.__context__
     return False

@@ -30,6 +30,19 @@ def test_connection_failures_of_dynamodb_lambda_and_opensearch_are_unreachable()
     assert unreachable(opensearchpy.ConnectionTimeout("TIMEOUT", "timed out", None))
 
 
+def test_a_service_side_failure_or_throttling_of_aws_is_unavailable_too() -> None:
+    from botocore.exceptions import ClientError
+
+    def client_error(code: str) -> ClientError:
+        return ClientError({"Error": {"Code": code, "Message": "x"}}, "TransactWriteItems")
+
+    for code in ("InternalFailure", "InternalServerError", "ProvisionedThroughputExceededException"):
+        assert unreachable(_caused(TransactWriteError("Failed to write transaction items"), client_error(code)))
+    # The request's own faults stay what they are (the stores map the ones they expect).
+    for code in ("ValidationException", "ConditionalCheckFailedException", "ResourceNotFoundException"):
+        assert not unreachable(_caused(GetError("Failed to get item"), client_error(code)))
+
+
 def test_other_errors_stay_500s() -> None:
     assert not unreachable(ValueError("bad"))
     assert not unreachable(KeyError("x"))
