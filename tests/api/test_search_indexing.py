@@ -30,6 +30,10 @@ class Capture:
 def captured(local_stack: Any, tmp_path: Any) -> Iterator[tuple[StreamRelay, Capture]]:
     capture = Capture()
     with StreamRelay(capture, tmp_path / "state.json", backoff_base=0.02, idle_sleep=0.02) as relay:
+        # A new relay starts at the beginning of every stream: let it catch up with the session's
+        # history first (both consumers, all idempotent), so the test sees its own batches only.
+        drain(relay, timeout=180)
+        capture.events.clear()
         yield relay, capture
 
 
