@@ -45,8 +45,9 @@ def web_url(local_stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture(autouse=True)
 def patient_expectations() -> Iterator[None]:
-    """Playwright's expect() waits 5 s by default; a request on this busy 2-core machine can take longer."""
-    expect.set_options(timeout=15_000)
+    """Playwright's expect() waits 5 s by default; on a busy 2-core runner a first write through the
+    local API (each route's service built on first use) can take longer."""
+    expect.set_options(timeout=20_000)
     yield
     expect.set_options(timeout=5_000)
 

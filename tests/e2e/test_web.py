@@ -14,21 +14,10 @@ import re
 import uuid
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import marker
 from tests.e2e.conftest import log_in, no_horizontal_overflow, shot
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Any:
-    """``chalice local`` answers one request at a time and builds each route's service on first use:
-    on a busy 2-core runner a first write can take seconds, so wait longer than Playwright's 5 s."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "<script>alert(2)</script>"

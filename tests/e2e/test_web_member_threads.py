@@ -10,18 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import log_in, shot
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Any:
-    """``chalice local`` answers one request at a time: on a busy runner wait longer than 5 s."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def confirm_dialog(page: Page, ok: bool = True) -> None:
