@@ -9,7 +9,6 @@ import { ApiError, campaigns, type S } from "../../api";
 import { errorText, fieldErrorText, formatNumber, t } from "../../i18n";
 import type { ScreenProps } from "../../routes";
 import { href, navigate } from "../../router";
-import { useSession } from "../../session";
 import { Counter, Field, FormError } from "../../ui/form";
 import { Screen } from "../../ui/page";
 import { companyPath, Trail, useCompany } from "./common";
@@ -53,11 +52,10 @@ function messageFor(key: string, type: string, fallback: string, value: string |
   return fieldErrorText(type, fallback);
 }
 
-export default function CampaignForm({ params, loc }: ScreenProps) {
+export default function CampaignForm({ params }: ScreenProps) {
   const companyId = params.company;
   const campaignId = params.cid ?? null;
   const editing = !!campaignId;
-  const { me } = useSession();
   const { company, error: companyError } = useCompany(companyId);
   const [original, setOriginal] = useState<S["CampaignOut"] | null>(null);
   const [draft, setDraft] = useState<CampaignDraft | null>(editing ? null : emptyDraft());
@@ -79,12 +77,7 @@ export default function CampaignForm({ params, loc }: ScreenProps) {
   }, [companyId, campaignId]);
 
   // The target choices: each official community and its topics.
-  const passed = loc.query.get("community");
-  const hints = {
-    communityIds: [...(passed ? [passed] : []), ...(original?.target.type === "community" ? [original.target.id] : [])],
-    postIds: original?.target.type === "post" ? [original.target.id] : [],
-  };
-  const official = useOfficialCommunities(companyId, me?.handle ?? null, hints, !editing || !!original);
+  const official = useOfficialCommunities(companyId, !editing || !!original);
   const [groups, setGroups] = useState<TargetGroup[] | null>(null);
   useEffect(() => {
     if (!official) return setGroups(null);

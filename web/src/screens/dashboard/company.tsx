@@ -4,7 +4,6 @@
 import { t } from "../../i18n";
 import type { ScreenProps } from "../../routes";
 import { href } from "../../router";
-import { useSession } from "../../session";
 import { Screen } from "../../ui/page";
 import { CampaignList } from "./campaigns";
 import { canManageCampaigns, companyPath, roleLabel, Trail, useCompany, type Role } from "./common";
@@ -21,13 +20,11 @@ export function tabsFor(role: Role | null): Tab[] {
 
 export default function CompanyPage({ params, loc }: ScreenProps) {
   const id = params.company;
-  const { me } = useSession();
   const { company, role, error, loading } = useCompany(id);
   const tabs = tabsFor(role);
   const asked = loc.query.get("tab") as Tab | null;
   const tab: Tab = asked && tabs.includes(asked) ? asked : tabs[0];
-  const hint = loc.query.get("community");
-  const official = useOfficialCommunities(id, role ? me?.handle ?? null : null, hint ? { communityIds: [hint] } : {});
+  const official = useOfficialCommunities(id);
   const title = company?.name ?? (loading ? t("app.loading") : t("dashboard.company.title"));
   return (
     <Screen title={title} id="company-page" wide>

@@ -17,33 +17,23 @@ async function all<T>(load: (cursor: string | null) => Promise<Page<T>>, maxPage
   return out;
 }
 
-export async function officialCommunities(
-  companyId: string,
-  _handle: string | null = null,
-  _hints: { communityIds?: string[]; postIds?: string[] } = {},
-): Promise<Community[]> {
+export async function officialCommunities(companyId: string): Promise<Community[]> {
   const items = await all((cursor) => companies.communities(companyId, { cursor, limit: 100 }));
   return items.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The official communities of a company, once loaded (null while loading). */
-export function useOfficialCommunities(
-  companyId: string,
-  handle: string | null,
-  hints: { communityIds?: string[]; postIds?: string[] } = {},
-  enabled = true,
-) {
+export function useOfficialCommunities(companyId: string, enabled = true) {
   const [items, setItems] = useState<Community[] | null>(null);
-  const key = JSON.stringify(hints);
   useEffect(() => {
     let stop = false;
     setItems(null);
     if (!enabled) return;
-    void officialCommunities(companyId, handle, JSON.parse(key)).then((cs) => !stop && setItems(cs));
+    void officialCommunities(companyId).then((cs) => !stop && setItems(cs));
     return () => {
       stop = true;
     };
-  }, [companyId, handle, key, enabled]);
+  }, [companyId, enabled]);
   return items;
 }
 
