@@ -29,6 +29,11 @@ NoticeKind = Literal[
 MARK_READ_MAX = 100
 
 
+def entry_id(at: datetime, key: str) -> str:
+    """The sort key of a notification or feed entry: its time, then what it is (stable across replays)."""
+    return f"{at.strftime('%Y%m%dT%H%M%S%f')}.{key}"
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something a member should hear of, before its recipients are known (from one stream record).

@@ -13,6 +13,7 @@ from chalicelib.notifications.models import (
     Notification,
     NotificationOut,
     UnreadCount,
+    entry_id,
 )
 from chalicelib.notifications.ports import NotificationStore, ReadablePosts, Recipients
 from chalicelib.pagination import Page
@@ -53,7 +54,7 @@ class NotificationDelivery:
                 out.append(
                     Notification(
                         member_id=member_id,
-                        id=f"{n.at.strftime('%Y%m%dT%H%M%S%f')}.{n.key}",
+                        id=entry_id(n.at, n.key),
                         kind=n.kind,
                         created_at=n.at,
                         actor_id=n.actor_id,

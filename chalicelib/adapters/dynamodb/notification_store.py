@@ -21,7 +21,7 @@ from chalicelib.adapters.dynamodb.friend_store import FriendStore
 from chalicelib.adapters.dynamodb.member_store import MemberStore
 from chalicelib.adapters.dynamodb.post_store import PostStore
 from chalicelib.adapters.dynamodb.tables import NotificationItem
-from chalicelib.notifications.models import FeedEntry, Notification
+from chalicelib.notifications.models import FeedEntry, Notification, entry_id
 from chalicelib.pagination import Slice
 
 #: Notifications and feed entries are kept this long.
@@ -70,13 +70,13 @@ class NotificationStore(Store):
                     raise
 
     def add_to_feeds(self, entry: FeedEntry, member_ids: Sequence[str]) -> None:
-        entry_id = f"{entry.at.strftime('%Y%m%dT%H%M%S%f')}.{entry.post_id}"
+        sort_key = entry_id(entry.at, entry.post_id)
         with NotificationItem.batch_write() as batch:
             for member_id in member_ids:
                 batch.save(
                     NotificationItem(
                         f"{FEED}{member_id}",
-                        entry_id,
+                        sort_key,
                         kind="diary",
                         created_at=entry.at,
                         actor_id=entry.author_id,
