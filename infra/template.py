@@ -405,16 +405,31 @@ def _search_statement(stage: Stage) -> dict[str, Any]:
     }
 
 
-def api_policy(stage: Stage) -> dict[str, Any]:
-    """The API Lambda's policy; also the stage default for any Lambda without its own file."""
-    prefix = stage.settings.table_prefix
+def has_indexes(model: type[Model]) -> bool:
+    schema = model._get_schema()
+    return bool(schema["global_secondary_indexes"] or schema["local_secondary_indexes"])
+
+
+def model_arns(stage: Stage, models: Sequence[type[Model]]) -> list[str]:
+    """Each model's table ARN, and ``<table>/index/*`` where the table has indexes."""
+    arns = []
+    for model in models:
+        name = stage.settings.table_name(base_name(model))
+        arns.append(table_arn(name))
+        if has_indexes(model):
+            arns.append(table_arn(f"{name}/index/*"))
+    return arns
+
+
+def api_policy(stage: Stage, models: Sequence[type[Model]] | None = None) -> dict[str, Any]:
+    """The API Lambda's policy; also the stage default for any Lambda without its own file.
+
+    The tables are named one by one (every model: the API's stores use all of them), not by the
+    stage's prefix, so the role reaches no table the stack does not define.
+    """
+    models = all_models() if models is None else list(models)
     statements: list[dict[str, Any]] = [
-        {
-            "Sid": "TableItems",
-            "Effect": "Allow",
-            "Action": TABLE_ACTIONS,
-            "Resource": [table_arn(f"{prefix}*"), table_arn(f"{prefix}*/index/*")],
-        }
+        {"Sid": "TableItems", "Effect": "Allow", "Action": TABLE_ACTIONS, "Resource": model_arns(stage, models)}
     ]
     parameter = stage.settings.jwt_secret_parameter
     if parameter:
@@ -490,9 +505,13 @@ def rank_policy(stage: Stage) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def policies(stage: Stage) -> dict[str, dict[str, Any]]:
+def policies(stage: Stage, models: Sequence[type[Model]] | None = None) -> dict[str, dict[str, Any]]:
     """Each Lambda's policy document, with CloudFormation pseudo parameters in the ARNs."""
-    return {API_FUNCTION: api_policy(stage), STREAM_FUNCTION: stream_policy(stage), RANK_FUNCTION: rank_policy(stage)}
+    return {
+        API_FUNCTION: api_policy(stage, models),
+        STREAM_FUNCTION: stream_policy(stage),
+        RANK_FUNCTION: rank_policy(stage),
+    }
 
 
 def _resources(statement: Mapping[str, Any]) -> list[str]:
@@ -765,6 +784,7 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
     resources[FAILURE_QUEUE_LOGICAL_ID] = failure_queue_resource(stage)
     resources[SEARCH_DOMAIN_LOGICAL_ID] = search_domain_resource(stage)
 
+    documents = policies(stage, models)
     for function, function_id, role_id in (
         (API_FUNCTION, API_LOGICAL_ID, API_ROLE_LOGICAL_ID),
         (STREAM_FUNCTION, STREAM_LOGICAL_ID, STREAM_ROLE_LOGICAL_ID),
@@ -795,9 +815,7 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
             resources[function_id]["DependsOn"] = [log_group_id]
         resources[role_id] = {
             "Properties": {
-                "Policies": [
-                    {"PolicyName": f"{role_id}Policy", "PolicyDocument": for_template(policies(stage)[function])}
-                ]
+                "Policies": [{"PolicyName": f"{role_id}Policy", "PolicyDocument": for_template(documents[function])}]
             }
         }
     resources.update(api_resources(stage))

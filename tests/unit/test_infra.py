@@ -252,6 +252,7 @@ def test_policies_are_least_privilege(prod: infra.Stage) -> None:
     stream = role_policy(resources, infra.STREAM_ROLE_LOGICAL_ID)
     other_stage = arn("dynamodb", "table/kizuna-dev-members")
     assert not allows(api, "dynamodb:GetItem", other_stage)
+    assert not allows(api, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-prod-not_a_table"))
     assert not allows(api, "dynamodb:GetItem", arn("dynamodb", "table/kizuna-prod-members").replace(ACCOUNT, "999"))
     assert not allows(api, "dynamodb:Scan", arn("dynamodb", "table/kizuna-prod-members"))
     assert not allows(api, "dynamodb:DeleteTable", arn("dynamodb", "table/kizuna-prod-members"))
@@ -268,6 +269,59 @@ def test_policies_are_least_privilege(prod: infra.Stage) -> None:
     for policy in (api, stream):
         for statement in policy["Statement"]:
             assert not any(a.endswith("*") for a in statement["Action"]), statement
+
+
+#: What may follow a table's exact name in a DynamoDB ARN: nothing, its indexes, its streams (whose
+#: label is only known once the table exists).
+TABLE_PARTS = ("", "/index/*", "/stream/*")
+
+
+def dynamodb_resources(resources: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """(role, resource ARN, actions) of every DynamoDB action in every role's inline policies.
+
+    The merged template's roles have no ``Type`` (Chalice's do): every resource with ``Policies`` counts.
+    """
+    found = []
+    for role_id, resource in resources.items():
+        for policy in resource.get("Properties", {}).get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = [a for a in statement["Action"] if a.startswith("dynamodb:")]
+                listed = statement["Resource"]
+                for r in [listed] if isinstance(listed, (str, dict)) else listed:
+                    if actions:
+                        found.append((role_id, concrete(r), actions))
+    return found
+
+
+def test_no_role_reaches_dynamodb_by_a_wildcard_where_the_tables_are_known(prod: infra.Stage) -> None:
+    resources = infra.build_template(prod, [*ALL_MODELS, _ExtraItem])["Resources"]
+    names = {t["Properties"]["TableName"] for t in of_type(resources, "AWS::DynamoDB::Table").values()}
+    granted = dynamodb_resources(resources)
+    assert {role for role, _, _ in granted} >= {infra.API_ROLE_LOGICAL_ID, infra.STREAM_ROLE_LOGICAL_ID}
+    for role, resource, actions in granted:
+        if resource == "*":
+            assert actions == ["dynamodb:ListStreams"], (role, actions)  # no resource-level permissions
+            continue
+        prefix = arn("dynamodb", "table/")
+        assert resource.startswith(prefix), (role, resource)
+        name, slash, rest = resource.removeprefix(prefix).partition("/")
+        assert "*" not in name and "?" not in name and name in names, (role, resource)
+        assert slash + rest in TABLE_PARTS, (role, resource)
+    # Every table of the stack and the new one, each by name: the API's stores use all of them.
+    api = {r for role, r, _ in granted if role == infra.API_ROLE_LOGICAL_ID}
+    assert {arn("dynamodb", f"table/{n}") for n in names} <= api
+    assert arn("dynamodb", "table/kizuna-prod-extra_things/index/*") in api
+    # No index grant on a table without indexes.
+    assert arn("dynamodb", "table/kizuna-prod-handles/index/*") not in api
+
+
+def test_the_api_policy_fits_the_inline_policy_quota(prod: infra.Stage) -> None:
+    """IAM allows 10,240 characters (whitespace excluded) of inline policies per role."""
+    resources = infra.build_template(prod)["Resources"]
+    document = role_policy(resources, infra.API_ROLE_LOGICAL_ID)
+    resolved = json.loads(json.dumps(document), object_hook=lambda d: concrete(d) if "Fn::Sub" in d else d)
+    size = len("".join(json.dumps(resolved).split()))
+    assert size < 10_240 * 0.6, f"the API's policy has {size} characters: over 60% of the quota"
 
 
 def test_ranking_lambda_only_writes_logs_and_the_api_may_invoke_it(prod: infra.Stage) -> None:
