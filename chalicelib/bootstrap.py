@@ -6,7 +6,9 @@ Only entry points import this module (``app.py``, ``ops``, the Lambda handler mo
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +56,8 @@ from chalicelib.posts.service import PostService
 from chalicelib.search.indexer import Indexer
 from chalicelib.search.service import SearchService
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Stores:
@@ -98,6 +102,8 @@ class Services:
     audit: Auditor
     notifications: NotificationService
     limiter: RateLimiter
+    #: The secret that proves a request came through CloudFront (``chalicelib.http.source_ip``).
+    origin_secret: OriginSecret
 
 
 def signing_key(s: Settings) -> str:
@@ -110,6 +116,36 @@ def signing_key(s: Settings) -> str:
         ssm = botocore.session.get_session().create_client("ssm", region_name=s.region)
         return str(ssm.get_parameter(Name=s.jwt_secret_parameter, WithDecryption=True)["Parameter"]["Value"])
     raise RuntimeError("No signing key: set KIZUNA_JWT_SECRET or KIZUNA_JWT_SECRET_PARAMETER.")
+
+
+class OriginSecret:
+    """The value CloudFront sends in ``http.ORIGIN_SECRET_HEADER``, read once and only when asked.
+
+    From the environment locally (``KIZUNA_ORIGIN_SECRET``), from Secrets Manager in AWS
+    (``KIZUNA_ORIGIN_SECRET_ID``): only a login asks, so no cold start pays for the call. None when
+    neither is set, or (for this call only: the next one reads again) when Secrets Manager cannot
+    be read: logins then count the address API Gateway saw, as they would without CloudFront.
+    """
+
+    def __init__(self, s: Settings, read: Callable[[str, str], str] | None = None):
+        self.settings = s
+        self.read = read or _read_secret
+        self._value: str | None = s.origin_secret
+
+    def __call__(self) -> str | None:
+        if self._value is None and self.settings.origin_secret_id:
+            try:
+                self._value = self.read(self.settings.origin_secret_id, self.settings.region) or None
+            except Exception:
+                log.warning("the origin secret could not be read; viewer addresses are not trusted", exc_info=True)
+        return self._value
+
+
+def _read_secret(secret_id: str, region: str) -> str:
+    import botocore.session
+
+    client = botocore.session.get_session().create_client("secretsmanager", region_name=region)
+    return str(client.get_secret_value(SecretId=secret_id)["SecretString"])
 
 
 def build_stores(s: Settings, key: str) -> Stores:
@@ -196,6 +232,7 @@ def build(s: Settings) -> Services:
         review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics, audit=audit),
         notifications=NotificationService(st.notifications, st.members, posts),
         limiter=limiter,
+        origin_secret=OriginSecret(s),
     )
 
 

@@ -54,6 +54,12 @@ class Settings:
     #: links start with it. Empty: links are relative to the site (``/#/signup?code=...``), which is
     #: right wherever the client and ``/api`` share an origin (CloudFront, ``local/web.py``).
     web_url: str = ""
+    #: The value CloudFront puts in ``chalicelib.http.ORIGIN_SECRET_HEADER`` of every request it sends
+    #: to the API (``KIZUNA_ORIGIN_SECRET``; local runs and tests only, like ``KIZUNA_JWT_SECRET``) ...
+    origin_secret: str | None = None
+    #: ... or, in AWS, the Secrets Manager secret holding it (``KIZUNA_ORIGIN_SECRET_ID``, name or ARN;
+    #: the stack sets it). Neither set: no request is taken to have come through CloudFront.
+    origin_secret_id: str | None = None
 
     def table_name(self, base: str) -> str:
         """The physical name of a logical table, e.g. ``members`` -> ``kizuna-dev-members``."""
@@ -108,7 +114,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     Failed logins lock a (handle, source address) pair after ``KIZUNA_LOGIN_MAX_FAILURES`` (10) in
     ``KIZUNA_LOGIN_WINDOW_S`` (900), and a source address after
-    ``KIZUNA_LOGIN_MAX_FAILURES_PER_ADDRESS`` (50) over all handles in the same window.
+    ``KIZUNA_LOGIN_MAX_FAILURES_PER_ADDRESS`` (50) over all handles in the same window. The source
+    address is the viewer's (``CloudFront-Viewer-Address``) only on requests that carry the origin
+    secret (``KIZUNA_ORIGIN_SECRET`` or the secret ``KIZUNA_ORIGIN_SECRET_ID`` names), else the one
+    API Gateway saw (``chalicelib.http.source_ip``).
     """
     env = os.environ if environ is None else environ
 
@@ -135,6 +144,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         admin_invite_quota=_int("KIZUNA_ADMIN_INVITE_QUOTA", 1000),
         admin_handle=(env.get("ADMIN_HANDLE") or "admin").strip().lower(),
         web_url=(env.get("KIZUNA_WEB_URL") or "").strip().rstrip("/"),
+        origin_secret=env.get("KIZUNA_ORIGIN_SECRET") or None,
+        origin_secret_id=env.get("KIZUNA_ORIGIN_SECRET_ID") or None,
         invite_revoke_after=_int("KIZUNA_INVITE_REVOKE_AFTER", 3),
         invite_ttl_days=_int("KIZUNA_INVITE_TTL_DAYS", 14),
         counter_shards=_int("KIZUNA_COUNTER_SHARDS", 8),

@@ -11,7 +11,9 @@ calls with :meth:`Api.service`. So no domain module imports the composition root
 from __future__ import annotations
 
 import functools
+import hmac
 import inspect
+import ipaddress
 import json
 import logging
 import re
@@ -251,10 +253,72 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def source_ip(request: Request) -> str:
-    """The address the request came from, as API Gateway saw it (``unknown`` when absent)."""
+#: CloudFront adds this header, with the secret value only CloudFront and the API know, to every
+#: request it sends to the API (``infra/edge.py``): the proof that a request came through our
+#: distribution. A viewer's own header of that name is overwritten by CloudFront.
+ORIGIN_SECRET_HEADER = "X-Kizuna-Origin-Secret"
+#: The viewer's address and source port, added by CloudFront (the origin request policy of ``/api/*``):
+#: ``198.51.100.10:46532``, or an IPv6 address without brackets, ``2001:db8::1:46532``.
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+#: Longer than any IPv6 address with a port (45 + 6) and brackets: a longer value is not one.
+_MAX_VIEWER_ADDRESS = 64
+
+
+def throttle_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """The address login attempts count under: IPv4 as it is, IPv6 by its /64.
+
+    One subscriber gets at least a /64 and may use any address in it, so counting single IPv6
+    addresses would let one guesser rotate past every cap. An IPv4-mapped IPv6 address is its IPv4.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def _throttle_address(text: str) -> str | None:
+    try:
+        return throttle_address(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def viewer_address(value: str | None) -> str | None:
+    """The throttle address of a ``CloudFront-Viewer-Address`` value (``ip:port``), or None if malformed."""
+    if not value or len(value) > _MAX_VIEWER_ADDRESS:
+        return None
+    host, colon, port = value.strip().rpartition(":")
+    if not colon or not re.fullmatch(r"[0-9]{1,5}", port) or int(port) > 65535:
+        return None
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return _throttle_address(host)
+
+
+def source_ip(request: Request, origin_secret: str | None = None) -> str:
+    """The address a request came from, for login throttling (``unknown`` when there is none).
+
+    The viewer's (``CloudFront-Viewer-Address``) when the request carries ``origin_secret`` in
+    ``ORIGIN_SECRET_HEADER``, i.e. came through CloudFront; otherwise the connecting address API
+    Gateway saw, which behind CloudFront is an edge server shared by many viewers. Without a
+    secret, or with a wrong or missing one, the viewer header is never read: anyone can send it.
+    """
     identity = (request.context or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")
+    seen = str(identity.get("sourceIp") or "unknown")
+    connected = _throttle_address(seen) or seen
+    if not origin_secret:
+        return connected
+    headers = request.headers  # case-insensitive
+    sent = headers.get(ORIGIN_SECRET_HEADER)
+    if sent is None or not hmac.compare_digest(sent.encode(), origin_secret.encode()):
+        return connected
+    viewer = viewer_address(headers.get(VIEWER_ADDRESS_HEADER))
+    if viewer is None:
+        # Through CloudFront but no usable viewer address: the origin request policy lacks the header.
+        log.warning("a request through CloudFront has no valid %s; counting its edge address", VIEWER_ADDRESS_HEADER)
+        return connected
+    return viewer
 
 
 class Authenticator(Protocol):
@@ -316,7 +380,8 @@ class Api:
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register ``fn(caller=, body=, query=, **uri_params)``; it returns a model, a dict or None.
 
-        A view that has a ``source_ip`` parameter also receives the request's source address.
+        A view that has a ``source_ip`` parameter also receives the request's source address
+        (:func:`source_ip`, with the origin secret of the wired services).
         """
         spec = RouteSpec(method, self.prefix + path, summary, self.tag, status, public, body, query, response, errors_)
         unknown = [p for p in path_params(spec.path) if p not in PATH_PARAMS]
@@ -340,7 +405,7 @@ class Api:
                     if query is not None:
                         kwargs["query"] = parse_query(request, query)
                     if wants_source_ip:
-                        kwargs["source_ip"] = source_ip(request)
+                        kwargs["source_ip"] = source_ip(request, wired().origin_secret())
                     # After the token (401 first) and the body and query (a bad body is a 400 whether
                     # the id exists or not, as before), before the view: no store sees a bad id.
                     check_path(uri_params)

@@ -62,6 +62,8 @@ SEARCH_DOMAIN_LOGICAL_ID = "SearchDomain"
 FAILURE_QUEUE_LOGICAL_ID = "StreamFailureQueue"
 API_LOGICAL_ID_REST = "RestAPI"
 ACCESS_LOG_GROUP_LOGICAL_ID = "ApiAccessLogGroup"
+#: The secret CloudFront sends to the API origin (``infra/edge.py``; ``chalicelib.http.source_ip``).
+ORIGIN_SECRET_LOGICAL_ID = "OriginSecret"
 #: Chalice's API Gateway stage name (``api_gateway_stage``, default ``api``): URLs are ``/api/...``.
 API_STAGE_NAME = "api"
 
@@ -165,6 +167,11 @@ class Stage:
         return f"{self.app_name}-{self.name}-stream-failures"
 
     @property
+    def origin_secret_name(self) -> str:
+        """The Secrets Manager secret that proves a request came through the stage's CloudFront."""
+        return f"{self.app_name}-{self.name}-origin-secret"
+
+    @property
     def api_name(self) -> str:
         """The REST API's name (``ApiName`` in its CloudWatch metrics)."""
         return f"{self.app_name}-{self.name}"
@@ -205,6 +212,8 @@ def load_stage(stage: str, config_file: Path = CONFIG_FILE) -> Stage:
             raise InfraError(f"{stage}/{function}: environment_variables must set KIZUNA_STAGE to {stage!r}")
         if settings[function].jwt_secret and stage != "dev":
             raise InfraError(f"{stage}/{function}: keep the signing key in SSM (KIZUNA_JWT_SECRET_PARAMETER)")
+        if settings[function].origin_secret and stage != "dev":
+            raise InfraError(f"{stage}/{function}: the stack generates the origin secret; drop KIZUNA_ORIGIN_SECRET")
     for function in (STREAM_FUNCTION, RANK_FUNCTION):
         if policy_files[API_FUNCTION] == policy_files[function]:
             raise InfraError(f"{stage}: give {function} its own iam_policy_file under lambda_functions")
@@ -443,6 +452,17 @@ def api_policy(stage: Stage, models: Sequence[type[Model]] | None = None) -> dic
                 "Resource": [_arn("ssm", f"parameter/{parameter.lstrip('/')}")],
             }
         )
+    # POST /auth/login reads the origin secret once, to know which requests came through CloudFront.
+    # Secrets Manager appends six random characters to the name in the ARN; the default key
+    # aws/secretsmanager needs no kms:Decrypt grant.
+    statements.append(
+        {
+            "Sid": "ReadOriginSecret",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": [_arn("secretsmanager", f"secret:{stage.origin_secret_name}-??????")],
+        }
+    )
     statements.append(_search_statement(stage))
     # GET /search runs the auction in the ranking Lambda (KIZUNA_RANKING_FUNCTION).
     statements.append(
@@ -798,6 +818,8 @@ def build_template(stage: Stage, models: Sequence[type[Model]] | None = None) ->
             props["Handler"] = HANDLERS[function]
         if function != RANK_FUNCTION:
             props["Environment"] = {"Variables": {"KIZUNA_OPENSEARCH_URL": search_url()}}
+        if function == API_FUNCTION:
+            props["Environment"]["Variables"]["KIZUNA_ORIGIN_SECRET_ID"] = {"Ref": ORIGIN_SECRET_LOGICAL_ID}
         if function in RESERVED_CONCURRENCY:
             condition, parameter = RESERVED_CONCURRENCY[function]
             props["ReservedConcurrentExecutions"] = {"Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]}

@@ -341,6 +341,43 @@ def test_ranking_lambda_only_writes_logs_and_the_api_may_invoke_it(prod: infra.S
     assert prod.settings.ranking_function == "kizuna-prod-rank_placements"
 
 
+def test_cloudfront_proves_its_requests_to_the_api_with_a_generated_secret(prod: infra.Stage) -> None:
+    from chalicelib.http import ORIGIN_SECRET_HEADER
+    from infra import edge
+
+    resources = infra.build_template(prod)["Resources"]
+    secret = resources[infra.ORIGIN_SECRET_LOGICAL_ID]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    props = secret["Properties"]
+    assert props["Name"] == "kizuna-prod-origin-secret"
+    assert props["GenerateSecretString"]["ExcludePunctuation"] is True  # a plain header value
+    assert props["GenerateSecretString"]["PasswordLength"] >= 32
+    assert "SecretString" not in props, "the value is generated, never written in the template"
+
+    config = resources[edge.DISTRIBUTION]["Properties"]["DistributionConfig"]
+    origins = {o["Id"]: o for o in config["Origins"]}
+    (header,) = origins["api"]["OriginCustomHeaders"]
+    assert header["HeaderName"] == ORIGIN_SECRET_HEADER
+    value = json.dumps(header["HeaderValue"])
+    assert "{{resolve:secretsmanager:" in value and '{"Ref": "OriginSecret"}' in value and ":SecretString}}" in value
+    assert "OriginCustomHeaders" not in origins["web"], "S3 never sees the secret"
+    # The /api/* behaviour forwards the viewer headers with CloudFront's (CloudFront-Viewer-Address).
+    (api_behaviour,) = config["CacheBehaviors"]
+    assert api_behaviour["OriginRequestPolicyId"] == edge.ALL_VIEWER_EXCEPT_HOST
+
+    # Only the API Lambda knows where the secret is, and only its role may read it.
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["KIZUNA_ORIGIN_SECRET_ID"] == {"Ref": infra.ORIGIN_SECRET_LOGICAL_ID}
+    assert "KIZUNA_ORIGIN_SECRET_ID" not in resources["StreamHandler"]["Properties"]["Environment"]["Variables"]
+    api = role_policy(resources, infra.API_ROLE_LOGICAL_ID)
+    stream = role_policy(resources, infra.STREAM_ROLE_LOGICAL_ID)
+    mine = arn("secretsmanager", "secret:kizuna-prod-origin-secret-AbC123")
+    assert allows(api, "secretsmanager:GetSecretValue", mine)
+    assert not allows(stream, "secretsmanager:GetSecretValue", mine)
+    for other in ("kizuna-dev-origin-secret-AbC123", "kizuna-prod-origin-secret-x-AbC123", "kizuna-prod-db-AbC123"):
+        assert not allows(api, "secretsmanager:GetSecretValue", arn("secretsmanager", f"secret:{other}")), other
+
+
 def test_dev_policy_has_no_secret_parameter() -> None:
     dev = infra.load_stage("dev")
     assert not allows(infra.for_file(infra.api_policy(dev)), "ssm:GetParameter", arn("ssm", "parameter/x"))
@@ -448,6 +485,7 @@ GOOD_QA = {
     [
         ({"environment_variables": {}}, "KIZUNA_STAGE"),
         ({"environment_variables": {"KIZUNA_STAGE": "qa", "KIZUNA_JWT_SECRET": "x"}}, "SSM"),
+        ({"environment_variables": {"KIZUNA_STAGE": "qa", "KIZUNA_ORIGIN_SECRET": "x"}}, "origin secret"),
         ({"autogen_policy": True}, "autogen_policy"),
         ({"lambda_functions": {}}, "its own iam_policy_file"),
         (

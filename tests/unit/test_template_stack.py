@@ -95,6 +95,9 @@ def test_the_lambdas_reach_the_domain_by_its_endpoint(sam: dict[str, Any]) -> No
         url = sam["Resources"][function]["Properties"]["Environment"]["Variables"]["KIZUNA_OPENSEARCH_URL"]
         assert url == {"Fn::Sub": "https://${SearchDomain.DomainEndpoint}"}
     assert "KIZUNA_OPENSEARCH_URL" not in sam["Resources"]["RankPlacements"]["Properties"]["Environment"]["Variables"]
+    # Merged into Chalice's variables, not in place of them: the API finds its stage and the origin secret.
+    api = sam["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["KIZUNA_STAGE"] == "prod" and api["KIZUNA_ORIGIN_SECRET_ID"] == {"Ref": infra.ORIGIN_SECRET_LOGICAL_ID}
 
 
 # --- streams -------------------------------------------------------------------------------------------
