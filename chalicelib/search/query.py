@@ -23,10 +23,11 @@ one), which is exact on Amazon OpenSearch Service too.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stems
+from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stem, stems
 
 SearchType = Literal["all", "posts", "communities"]
 
@@ -141,19 +142,28 @@ def search_body(
         },
         "sort": [{"_score": "desc"}, {"doc_id": "asc"}],
         "size": size,
-        "highlight": {
-            "pre_tags": [PRE],
-            "post_tags": [POST],
-            "fields": {
-                "title": {"number_of_fragments": 0},
-                "body": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
-            },
-        },
+        "highlight": {"pre_tags": [PRE], "post_tags": [POST], "fields": highlight_fields(words)},
     }
     if after is not None:
         score, _ = after
         body["search_after"] = [score * (1 + SCORE_BAND) + 1e-12, ""]
     return body
+
+
+#: Where the engine marks hits, best first: the morphemes, then (Japanese words only) the
+#: morphemes that hold the word inside them and the katakana runs. Subfields share their field's
+#: text, so each gives the title or body as written, marked where that subfield matched.
+TITLE_HIGHLIGHTS = ("title", "title.part", "title.script")
+BODY_HIGHLIGHTS = ("body", "body.part", "body.script")
+
+
+def highlight_fields(words: Iterable[str]) -> dict[str, Any]:
+    """What to highlight for ``words``: the subfields only when a Japanese word can match there."""
+    cjk = any(has_cjk(w) for w in words)
+    title, body = (TITLE_HIGHLIGHTS, BODY_HIGHLIGHTS) if cjk else (TITLE_HIGHLIGHTS[:1], BODY_HIGHLIGHTS[:1])
+    fields: dict[str, Any] = {field: {"number_of_fragments": 0} for field in title}
+    fields.update({field: {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1} for field in body})
+    return fields
 
 
 def already_shown(hit: Mapping[str, Any], after: tuple[float, str] | None) -> bool:
@@ -181,29 +191,110 @@ def mark(fragment: str) -> str:
     return html.escape(fragment, quote=True).replace(PRE, "<mark>").replace(POST, "</mark>")
 
 
-def plain(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """An escaped excerpt of text without hits."""
-    text = text.replace(PRE, "").replace(POST, "")
-    return html.escape(text[:limit] + ("…" if len(text) > limit else ""), quote=True)
+#: A Latin word in shown text (full-width letters and digits too: normalised before stemming).
+_SHOWN_WORD = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+_MARKED = re.compile(f"({PRE}.*?{POST})", re.DOTALL)
 
 
-def title_highlight(hit: Mapping[str, Any], title: str | None = None) -> str:
+def query_stems(q: str) -> frozenset[str]:
+    """The English stems of a query's Latin words: what the ``*_stems`` fields matched."""
+    return frozenset(s for word in terms(q) if not has_cjk(word) for s in stems(word))
+
+
+def _stem_hit(word: str, wanted: frozenset[str]) -> bool:
+    return any(stem(w) in wanted for w in normalize(word).split())
+
+
+def mark_stems(text: str, wanted: frozenset[str]) -> str:
+    """``text`` (delimited hits kept) with each unmarked word of a ``wanted`` stem delimited too.
+
+    The engine marks only what its own field matched; a word found through ``*_stems``
+    (``cameras`` for ``camera``) is marked here, in the text as written.
+    """
+    if not wanted:
+        return text
+    parts = _MARKED.split(text)
+    for i in range(0, len(parts), 2):  # the even parts are outside the engine's marks
+        parts[i] = _SHOWN_WORD.sub(lambda m: f"{PRE}{m[0]}{POST}" if _stem_hit(m[0], wanted) else m[0], parts[i])
+    return "".join(parts)
+
+
+def _marked_spans(fragment: str) -> tuple[str, set[int]]:
+    """A delimited fragment as its text and the positions of its marked characters."""
+    text: list[str] = []
+    marked: set[int] = set()
+    inside = False
+    for ch in fragment:
+        if ch in (PRE, POST):
+            inside = ch == PRE
+            continue
+        if inside:
+            marked.add(len(text))
+        text.append(ch)
+    return "".join(text), marked
+
+
+def _first_fragment(hit: Mapping[str, Any], fields: Iterable[str]) -> str | None:
+    """The best field's first fragment, with the marks of the other fields' same fragment added.
+
+    A title can match one word in ``title`` and another inside a longer word in ``title.part``:
+    the engine marks each in its own field's copy of the text.
+    """
+    found = hit.get("highlight") or {}
+    fragments = [str(found[field][0]) for field in fields if found.get(field)]
+    if not fragments:
+        return None
+    text, marked = _marked_spans(fragments[0])
+    for other in fragments[1:]:
+        other_text, other_marked = _marked_spans(other)
+        if other_text == text:
+            marked |= other_marked
+    out, inside = [], False
+    for i, ch in enumerate(text):
+        if (i in marked) != inside:
+            out.append(PRE if not inside else POST)
+            inside = not inside
+        out.append(ch)
+    if inside:
+        out.append(POST)
+    return "".join(out)
+
+
+def title_highlight(hit: Mapping[str, Any], title: str | None = None, wanted: frozenset[str] = frozenset()) -> str:
     """The whole title with hits marked, escaped as :func:`mark` does.
 
     ``title`` is the title as it is now: when it differs from the indexed one (edited since), the
-    index's marks belong to the old text, so the current title is shown escaped and unmarked.
+    index's marks belong to the old text, so the current title is shown with only its ``wanted``
+    stems marked. ``wanted``: :func:`query_stems` of the query.
     """
     indexed = str((hit.get("_source") or {}).get("title") or "")
     current = indexed if title is None else title
-    fragments = (hit.get("highlight") or {}).get("title") or []
-    if fragments and current == indexed:
-        return mark(str(fragments[0]))
-    return plain(current, limit=len(current))
+    fragment = _first_fragment(hit, TITLE_HIGHLIGHTS)
+    if fragment is not None and current == indexed:
+        return mark(mark_stems(fragment, wanted))
+    return mark(mark_stems(_undelimited(current), wanted))
 
 
-def snippet(hit: Mapping[str, Any]) -> str:
-    """The body fragment with hits marked; the start of the body when only the title matched."""
-    fragments = (hit.get("highlight") or {}).get("body") or []
-    if fragments:
-        return mark(str(fragments[0]))
-    return plain(str((hit.get("_source") or {}).get("body") or ""))
+def snippet(hit: Mapping[str, Any], wanted: frozenset[str] = frozenset()) -> str:
+    """The body fragment with hits marked.
+
+    When the engine marked nothing in the body (the title matched, or only a word's stem did), an
+    excerpt from the first word of a ``wanted`` stem, else the start of the body.
+    """
+    fragment = _first_fragment(hit, BODY_HIGHLIGHTS)
+    if fragment is not None:
+        return mark(mark_stems(fragment, wanted))
+    body = _undelimited(str((hit.get("_source") or {}).get("body") or ""))
+    start = 0
+    if wanted:
+        first = next((m for m in _SHOWN_WORD.finditer(body) if _stem_hit(m[0], wanted)), None)
+        if first is not None and first.end() > SNIPPET_CHARS:
+            start = max(0, first.start() - SNIPPET_CHARS // 3)
+    excerpt = body[start : start + SNIPPET_CHARS]
+    more = "…" if start + SNIPPET_CHARS < len(body) else ""
+    return ("…" if start else "") + mark(mark_stems(excerpt, wanted)) + more
+
+
+def _undelimited(text: str) -> str:
+    """User text with any stray highlight delimiter removed (they are private-use characters)."""
+    return text.replace(PRE, "").replace(POST, "")

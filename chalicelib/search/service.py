@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.communities.models import Community
@@ -28,15 +30,36 @@ CHECK_SPARE = 4
 Checked = dict[str, SearchResult | None]
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One search's reader: who reads, their friends now, and the query's English stems to mark."""
+
+    member_id: str
+    friends: frozenset[str]
+    wanted: frozenset[str]
+
+
+#: Runs the caller's friends read and the sponsored step beside the organic search: each is a few
+#: round trips to DynamoDB or the index that need nothing from the others (threads: it is all I/O).
+#: One pool per process, shared by every request (a Lambda keeps it between invocations).
+BESIDE = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search-beside")
+
+
 def readable(post: Post, caller_id: str, friend_ids: frozenset[str]) -> bool:
     """Whether the caller may read ``post`` as it is now: the posts domain's rule, with the friends known."""
     return post.readable_by(caller_id, lambda: post.author_id in friend_ids)
 
 
-def result(hit: Mapping[str, Any], post: Post | None = None, community: Community | None = None) -> SearchResult:
+def result(
+    hit: Mapping[str, Any],
+    post: Post | None = None,
+    community: Community | None = None,
+    wanted: frozenset[str] = frozenset(),
+) -> SearchResult:
     """A hit as a result; with the current ``post`` (and its community) or ``community``, as they are now.
 
-    The snippet is always the index's highlight; the title is the current one.
+    The snippet is always the index's highlight; the title is the current one. ``wanted``: the
+    query's English stems, marked where the engine could not (``query.query_stems``).
     """
     source = hit.get("_source") or {}
     kind = source.get("type", "post")
@@ -54,8 +77,8 @@ def result(hit: Mapping[str, Any], post: Post | None = None, community: Communit
             type="post",
             id=str(source.get("id")),
             title=title,
-            title_highlight=build.title_highlight(hit, title),
-            snippet=build.snippet(hit),
+            title_highlight=build.title_highlight(hit, title, wanted),
+            snippet=build.snippet(hit, wanted),
             community=ResultCommunity(id=community_id, name=name) if community_id else None,
             official=official,
             company_name=company_name if official else None,
@@ -67,8 +90,8 @@ def result(hit: Mapping[str, Any], post: Post | None = None, community: Communit
         type=kind,
         id=str(source.get("id")),
         title=title,
-        title_highlight=build.title_highlight(hit, title),
-        snippet=build.snippet(hit),
+        title_highlight=build.title_highlight(hit, title, wanted),
+        snippet=build.snippet(hit, wanted),
         community=None,
         official=official,
         company_name=company_name if official else None,
@@ -130,10 +153,10 @@ class SearchService:
         except (KeyError, TypeError, ValueError):
             raise invalid_cursor() from None
 
-    def _check(self, hits: list[Mapping[str, Any]], checked: Checked, caller_id: str, friends: frozenset[str]) -> None:
+    def _check(self, hits: list[Mapping[str, Any]], checked: Checked, reader: Reader) -> None:
         """Record each hit's result as the caller may read it now (None: not readable), one batch read for all."""
         if self.check is None:
-            checked.update({build.position(h)[1]: result(h) for h in hits})
+            checked.update({build.position(h)[1]: result(h, wanted=reader.wanted) for h in hits})
             return
         sources = [(h, h.get("_source") or {}) for h in hits]
         post_ids = {str(s.get("id")) for _, s in sources if s.get("type") == "post"}
@@ -146,24 +169,25 @@ class SearchService:
             found: SearchResult | None
             if source.get("type") == "post":
                 post = posts.get(item_id)
-                ok = post is not None and readable(post, caller_id, friends)
-                found = result(hit, post, communities.get(post.community_id or "")) if post and ok else None
+                ok = post is not None and readable(post, reader.member_id, reader.friends)
+                community = communities.get(post.community_id or "") if post else None
+                found = result(hit, post, community, reader.wanted) if post and ok else None
             elif source.get("type") == "community":
                 community = communities.get(item_id)
-                found = result(hit, community=community) if community else None
+                found = result(hit, community=community, wanted=reader.wanted) if community else None
             else:
-                found = result(hit)
+                found = result(hit, wanted=reader.wanted)
             checked[build.position(hit)[1]] = found
 
     def _survivors(
-        self, fresh: list[Mapping[str, Any]], want: int, checked: Checked, caller_id: str, friends: frozenset[str]
+        self, fresh: list[Mapping[str, Any]], want: int, checked: Checked, reader: Reader
     ) -> list[tuple[Mapping[str, Any], SearchResult]]:
         """The first ``want`` readable hits of ``fresh`` in rank order, checking only as far as needed."""
         survivors: list[tuple[Mapping[str, Any], SearchResult]] = []
         at = 0
         while at < len(fresh) and len(survivors) < want:
             window = fresh[at : at + want - len(survivors) + CHECK_SPARE]
-            self._check([h for h in window if build.position(h)[1] not in checked], checked, caller_id, friends)
+            self._check([h for h in window if build.position(h)[1] not in checked], checked, reader)
             for hit in window:
                 at += 1
                 found = checked[build.position(hit)[1]]
@@ -188,11 +212,15 @@ class SearchService:
         those the caller may no longer read (deleted, banned author, held, re-scoped diary, gone community)
         are dropped before the page is filled, whatever the index lag. The cursor is the last shown hit.
         """
-        self.limiter.hit(caller, "search")
+        self.limiter.hit(caller, "search")  # before any port: a refused search costs no reads
         scope = self._scope(caller, q, search_type, community_id)
         after = self._after(scope, cursor)
-        friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
-        friends = frozenset(friend_ids)
+        friends_read = BESIDE.submit(self.friends.friend_ids, caller.member_id, FRIENDS_CAP)
+        # Only a first page that may be shown gets placements (after the limit and the cursor passed):
+        # the auction runs while the organic page is found and checked, and never fails the search.
+        auction = BESIDE.submit(self._sponsored, caller, q) if after is None else None
+        friend_ids = friends_read.result()
+        reader = Reader(caller.member_id, frozenset(friend_ids), build.query_stems(q))
         want = limit + 1
         fetch = want + (CHECK_SPARE if self.check is not None else 0)
         checked: Checked = {}
@@ -208,7 +236,7 @@ class SearchService:
             hits = response["hits"]["hits"]
             total = total_of(response)
             fresh = [h for h in hits if not build.already_shown(h, after)]
-            survivors = self._survivors(fresh, want, checked, caller.member_id, friends)
+            survivors = self._survivors(fresh, want, checked, reader)
             exhausted = len(hits) < fetch
             if len(survivors) >= want or exhausted:
                 break
@@ -226,7 +254,7 @@ class SearchService:
             next_cursor = self.cursors.encode(scope, {"s": score, "id": doc_id})
         if total is not None:  # the index counted what the check dropped
             total = max(0, total - sum(1 for found in checked.values() if found is None))
-        sponsored = self._sponsored(caller, q) if after is None else []
+        sponsored = auction.result() if auction is not None else []
         return SearchPage(
             query=q, total=total, sponsored=sponsored, results=[r for _, r in page], next_cursor=next_cursor
         )

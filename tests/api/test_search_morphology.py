@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from content_helpers import create_community
-from test_search import found, post
+from test_search import found, post, search
 
 
 @pytest.fixture
@@ -76,3 +76,18 @@ def test_full_width_half_width_and_case_do_not_matter(api, author, community, in
     assert found(api, author, f"ｶﾒﾗ {t}") == {half, full}
     assert found(api, author, f"Customer {t.upper()}") == {half, full}
     assert found(api, author, f"ＣＵＳＴＯＭＥＲＳ {t}") == {half, full}
+
+
+def test_what_matched_by_a_stem_or_inside_a_word_is_highlighted(api, author, community, indexed):
+    t = tag()
+    cameras = post(api, author, community["id"], f"Cameras for bloggers {t}", "We compared two cameras today.")
+    games = post(api, author, community["id"], f"キズナゲームスの新作 {t}", "キズナゲームスが発表しました")
+    indexed()
+
+    by_id = {r["id"]: r for r in search(api, author, f"camera blogger {t}")}
+    assert by_id[cameras]["title_highlight"].startswith("<mark>Cameras</mark> for <mark>bloggers</mark>")
+    assert "<mark>cameras</mark>" in by_id[cameras]["snippet"]
+
+    by_id = {r["id"]: r for r in search(api, author, f"ゲーム {t}")}
+    assert "<mark>キズナゲームス</mark>" in by_id[games]["title_highlight"]
+    assert "<mark>キズナゲームス</mark>" in by_id[games]["snippet"]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.search.query import POST, PRE, already_shown, mark, search_body, snippet, terms, word_match
+from chalicelib.search.query import (
+    POST,
+    PRE,
+    already_shown,
+    mark,
+    query_stems,
+    search_body,
+    snippet,
+    terms,
+    title_highlight,
+    word_match,
+)
 
 
 def _bool(body: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +93,36 @@ def test_a_title_only_hit_shows_the_escaped_start_of_the_body():
     assert text.startswith("&lt;i&gt;") and text.endswith("…") and "<" not in text
 
 
+def test_word_forms_found_by_their_stem_are_marked_where_the_engine_marked_nothing():
+    wanted = query_stems("Camera blogs")
+    hit = {
+        "_source": {"title": "Cameras & blogging", "body": "x"},
+        "highlight": {"body": [f"my {PRE}camera{POST} blog, ｃａｍｅｒａｓ too"]},
+    }
+    assert title_highlight(hit, wanted=wanted) == "<mark>Cameras</mark> &amp; <mark>blogging</mark>"
+    # the engine's own mark stays one mark; full-width letters are the same word
+    assert snippet(hit, wanted) == "my <mark>camera</mark> <mark>blog</mark>, <mark>ｃａｍｅｒａｓ</mark> too"
+    assert title_highlight({"_source": {"title": "Cameraman"}}, wanted=wanted) == "Cameraman"
+
+
+def test_a_body_matched_only_by_a_stem_shows_the_excerpt_around_it():
+    body = "あ" * 300 + " customers " + "い" * 300
+    text = snippet({"_source": {"body": body}}, query_stems("customer"))
+    assert text.startswith("…") and text.endswith("…") and "<mark>customers</mark>" in text
+    assert len(text.replace("<mark>", "").replace("</mark>", "")) <= 122
+
+
+def test_japanese_words_are_highlighted_where_their_subfield_matched():
+    fields = search_body("ゲーム", "all", "me", [], 10)["highlight"]["fields"]
+    assert list(fields) == ["title", "title.part", "title.script", "body", "body.part", "body.script"]
+    assert list(search_body("games", "all", "me", [], 10)["highlight"]["fields"]) == ["title", "body"]
+    hit = {
+        "_source": {"title": "キズナゲームスの新作", "body": ""},
+        "highlight": {"title.part": [f"{PRE}キズナゲームス{POST}の新作"]},
+    }
+    assert title_highlight(hit) == "<mark>キズナゲームス</mark>の新作"
+
+
 def test_the_next_page_starts_at_the_last_score_and_skips_what_was_shown():
     body = search_body("x", "all", "me", [], 10, after=(0.5, "post-b"))
     assert body["search_after"][0] >= 0.5 and body["search_after"][1] == ""
@@ -92,3 +133,14 @@ def test_the_next_page_starts_at_the_last_score_and_skips_what_was_shown():
     assert not already_shown({"sort": [0.5, "post-c"]}, after)
     assert not already_shown({"sort": [0.4, "post-a"]}, after)
     assert not already_shown({"sort": [0.5, "post-a"]}, None)
+
+
+def test_the_marks_of_a_field_and_its_subfields_are_merged():
+    hit = {
+        "_source": {"title": "キズナゲームスの新作 zq1"},
+        "highlight": {
+            "title": [f"キズナゲームスの新作 {PRE}zq1{POST}"],
+            "title.part": [f"{PRE}キズナゲームス{POST}の新作 zq1"],
+        },
+    }
+    assert title_highlight(hit) == "<mark>キズナゲームス</mark>の新作 <mark>zq1</mark>"
