@@ -1,4 +1,4 @@
-"""Wiring only: the Chalice app, its blueprints, the OpenAPI route, the stream and ranking Lambdas.
+"""Wiring only: the Chalice app, its blueprints, the OpenAPI route, the stream, ranking and ban-sweep Lambdas.
 
 Where each route lives: a blueprint is named after its domain, and a path belongs to the domain of
 its first segment, except where a path nests inside another domain's:
@@ -31,7 +31,7 @@ gc.disable()
 
 from typing import Any
 
-from chalice.app import Chalice
+from chalice.app import Chalice, CloudWatchEvent
 
 from chalicelib import http
 from chalicelib.bootstrap import services
@@ -47,6 +47,7 @@ from chalicelib.observability import log_requests
 from chalicelib.placements.routes import bp as placements
 from chalicelib.posts.routes import bp as posts
 from chalicelib.search.routes import bp as search
+from chalicelib.sweeps import BAN_SWEEP_FUNCTION, BAN_SWEEP_SCHEDULE
 
 # The services are built on the first request that needs them (bootstrap.services is lazy); the
 # HTTP layer gets the function, so no domain module ever imports the composition root.
@@ -79,6 +80,14 @@ def rank_placements(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ranking import rank_placements as rank
 
     return rank(event)
+
+
+# In AWS the template points this Lambda at chalicelib.sweeps.lambda_handler.handler (no app.py).
+@app.schedule(BAN_SWEEP_SCHEDULE, name=BAN_SWEEP_FUNCTION)
+def lift_ended_bans(event: CloudWatchEvent) -> dict[str, Any]:
+    from chalicelib.sweeps.lambda_handler import handler
+
+    return handler(event.to_dict(), event.context)
 
 
 gc.freeze()

@@ -17,10 +17,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
-from chalice.app import Request, Response
+if TYPE_CHECKING:  # annotations only: the other Lambdas log through here without loading Chalice
+    from chalice.app import Request, Response
 
 #: CloudWatch namespace of the business metrics; their dimensions are ``metric_dimensions(stage)``.
 METRICS_NAMESPACE = "Kizuna"
@@ -41,12 +42,13 @@ def metric_dimensions(stage: str) -> dict[str, str]:
     return {"service": METRICS_SERVICE, "stage": stage}
 
 
-@lru_cache(maxsize=1)
-def _logger() -> Any:
-    # Built on the first request, not at import: cold starts pay only for what they use.
+@cache
+def json_logger(service: str = METRICS_SERVICE) -> Any:
+    """The Powertools logger of ``service``: one JSON object per line (CloudWatch Logs Insights reads the fields)."""
+    # Built on first use, not at import: cold starts pay only for what they use.
     from aws_lambda_powertools import Logger
 
-    return Logger(service=METRICS_SERVICE)
+    return Logger(service=service)
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +102,7 @@ def log_requests(event: Request, get_response: Callable[[Request], Response]) ->
     finally:
         flush_metrics()
     context = event.lambda_context
-    _logger().info(
+    json_logger().info(
         "request",
         extra={
             "method": event.method,

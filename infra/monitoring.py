@@ -1,7 +1,7 @@
 """The CloudWatch dashboard and alarms of a stage, derived like the rest of the template.
 
 The dashboard (``kizuna-<stage>``) shows, top to bottom: the API (requests, 4xx, 5xx, p99 latency
-for the stage and per route, from API Gateway's detailed metrics), the three Lambdas (errors,
+for the stage and per route, from API Gateway's detailed metrics), the four Lambdas (errors,
 throttles, concurrency, p99 duration), the stream (iterator age per mapped table, the on-failure
 queue's depth), DynamoDB throttles per table, the OpenSearch domain (cluster status, free
 storage), and the business metrics of ``chalicelib.observability`` (auctions and spend per
@@ -27,6 +27,7 @@ from infra.template import (
     FAILURE_QUEUE_LOGICAL_ID,
     RANK_FUNCTION,
     STREAM_FUNCTION,
+    SWEEP_FUNCTION,
     Stage,
     base_name,
 )
@@ -34,7 +35,17 @@ from infra.template import (
 DASHBOARD = "Dashboard"
 ALARM_TOPIC = "AlarmTopic"
 PERIOD = 60
-FUNCTIONS = (API_FUNCTION, STREAM_FUNCTION, RANK_FUNCTION)
+FUNCTIONS = (API_FUNCTION, STREAM_FUNCTION, RANK_FUNCTION, SWEEP_FUNCTION)
+#: When a Lambda's errors need a person: (errors, in how many consecutive periods, of how many seconds).
+#: The request-driven Lambdas: 5 errors in each of two 5-minute periods. The ban sweep runs once per
+#: 15 minutes (EventBridge retries a failed run twice): one failed run in each of two consecutive
+#: 15-minute periods, i.e. two sweeps in a row, while a single transient failure stays quiet.
+ERROR_ALARMS: dict[str, tuple[int, int, int]] = {
+    API_FUNCTION: (5, 2, 300),
+    STREAM_FUNCTION: (5, 2, 300),
+    RANK_FUNCTION: (5, 2, 300),
+    SWEEP_FUNCTION: (1, 2, 900),
+}
 
 
 def alarm_target() -> dict[str, Any]:
@@ -256,13 +267,15 @@ def alarms(stage: Stage) -> dict[str, Any]:
     for function in FUNCTIONS:
         name = stage.function_name(function)
         label = "".join(part.capitalize() for part in function.split("_"))
+        threshold, periods, period = ERROR_ALARMS[function]
         found[f"{label}ErrorsAlarm"] = _alarm(
             f"{name} raised errors (see its log group /aws/lambda/{name})",
             "AWS/Lambda",
             "Errors",
             {"FunctionName": name},
-            threshold=5,
-            periods=2,
+            threshold=threshold,
+            periods=periods,
+            period=period,
         )
         found[f"{label}ThrottlesAlarm"] = _alarm(
             f"{name} was throttled: raise its reserved concurrency or the account's limit",

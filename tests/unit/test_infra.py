@@ -7,6 +7,7 @@ Expectations are computed from the PynamoDB models' attributes and indexes direc
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -271,8 +272,8 @@ def test_policies_are_least_privilege(prod: infra.Stage) -> None:
             assert not any(a.endswith("*") for a in statement["Action"]), statement
 
 
-#: What may follow a table's exact name in a DynamoDB ARN: nothing, its indexes, its streams (whose
-#: label is only known once the table exists).
+#: What may follow a table's exact name in a DynamoDB ARN: nothing, its indexes (all, or one by name),
+#: its streams (whose label is only known once the table exists).
 TABLE_PARTS = ("", "/index/*", "/stream/*")
 
 
@@ -306,7 +307,7 @@ def test_no_role_reaches_dynamodb_by_a_wildcard_where_the_tables_are_known(prod:
         assert resource.startswith(prefix), (role, resource)
         name, slash, rest = resource.removeprefix(prefix).partition("/")
         assert "*" not in name and "?" not in name and name in names, (role, resource)
-        assert slash + rest in TABLE_PARTS, (role, resource)
+        assert slash + rest in TABLE_PARTS or re.fullmatch(r"/index/[A-Za-z0-9_.-]+", slash + rest), (role, resource)
     # Every table of the stack and the new one, each by name: the API's stores use all of them.
     api = {r for role, r, _ in granted if role == infra.API_ROLE_LOGICAL_ID}
     assert {arn("dynamodb", f"table/{n}") for n in names} <= api
@@ -376,6 +377,87 @@ def test_cloudfront_proves_its_requests_to_the_api_with_a_generated_secret(prod:
     assert not allows(stream, "secretsmanager:GetSecretValue", mine)
     for other in ("kizuna-dev-origin-secret-AbC123", "kizuna-prod-origin-secret-x-AbC123", "kizuna-prod-db-AbC123"):
         assert not allows(api, "secretsmanager:GetSecretValue", arn("secretsmanager", f"secret:{other}")), other
+
+
+def test_ended_bans_are_lifted_by_a_scheduled_lambda_with_its_own_narrow_role(prod: infra.Stage) -> None:
+    from app import app
+    from infra import monitoring
+
+    # Chalice knows it as a scheduled Lambda (its Schedule event is what the template tunes).
+    assert [e.name for e in app.event_sources] == [infra.SWEEP_FUNCTION]
+    template = infra.build_template(prod)
+    resources = template["Resources"]
+    props = resources[infra.SWEEP_LOGICAL_ID]["Properties"]
+    assert props["FunctionName"] == "kizuna-prod-lift_ended_bans"
+    assert props["Handler"] == "chalicelib.sweeps.lambda_handler.handler"
+    assert props["Events"] == {
+        "LiftEndedBansEvent": {
+            "Type": "Schedule",
+            "Properties": {
+                "Schedule": {"Ref": "BanSweepSchedule"},
+                "Description": "Lift the time-limited bans that have ended",
+            },
+        }
+    }
+    assert template["Parameters"]["BanSweepSchedule"]["Default"] == "rate(15 minutes)"
+    assert props["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["BanSweepReserved", {"Ref": "BanSweepReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert template["Parameters"]["BanSweepReservedConcurrency"]["Default"] == "1"
+    assert "Environment" not in props, "no search endpoint, no origin secret: it needs neither"
+    assert resources["LiftEndedBansLogGroup"]["Properties"]["LogGroupName"] == "/aws/lambda/kizuna-prod-lift_ended_bans"
+    assert resources[infra.SWEEP_LOGICAL_ID]["DependsOn"] == ["LiftEndedBansLogGroup"]
+
+    # Its role: the five tables lift_ended touches, each only as far as it does, and its logs.
+    sweep = role_policy(resources, infra.SWEEP_ROLE_LOGICAL_ID)
+    table = lambda name: arn("dynamodb", f"table/kizuna-prod-{name}")  # noqa: E731
+    for action, target in [
+        ("Query", "bans"),
+        ("DeleteItem", "bans"),
+        ("GetItem", "members"),
+        ("UpdateItem", "members"),
+        ("UpdateItem", "counters"),
+        ("UpdateItem", "posts"),
+        ("Query", "posts/index/by_author"),
+        ("PutItem", "audit_log"),
+    ]:
+        assert allows(sweep, f"dynamodb:{action}", table(target)), (action, target)
+    for action, target in [
+        ("PutItem", "members"),
+        ("DeleteItem", "members"),
+        ("Query", "posts"),
+        ("Query", "posts/index/by_community"),
+        ("GetItem", "sessions"),
+        ("DeleteItem", "sessions"),
+        ("UpdateItem", "audit_log"),
+        ("Scan", "bans"),
+        ("GetItem", "invites"),
+    ]:
+        assert not allows(sweep, f"dynamodb:{action}", table(target)), (action, target)
+    assert allows(sweep, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod-lift_ended_bans:*"))
+    assert not allows(sweep, "logs:PutLogEvents", arn("logs", "log-group:/aws/lambda/kizuna-prod:*"))
+    services = {a.split(":")[0] for statement in sweep["Statement"] for a in statement["Action"]}
+    assert services == {"dynamodb", "logs", "xray"}
+
+    # Someone hears when it keeps failing or is throttled.
+    errors = resources["LiftEndedBansErrorsAlarm"]["Properties"]
+    assert errors["MetricName"] == "Errors" and errors["Namespace"] == "AWS/Lambda"
+    assert errors["Dimensions"] == [{"Name": "FunctionName", "Value": "kizuna-prod-lift_ended_bans"}]
+    assert errors["Threshold"] == 1 and errors["Period"] == 900 and errors["EvaluationPeriods"] == 2
+    assert errors["AlarmActions"] == [monitoring.alarm_target()]
+    assert resources["LiftEndedBansThrottlesAlarm"]["Properties"]["MetricName"] == "Throttles"
+
+
+def test_the_sweeps_grants_must_name_tables_and_indexes_that_exist(
+    prod: infra.Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(infra.SWEEP_ACCESS, "posts/index/by_nothing", ["dynamodb:Query"])
+    with pytest.raises(infra.InfraError, match="by_nothing"):
+        infra.sweep_policy(prod)
+    monkeypatch.delitem(infra.SWEEP_ACCESS, "posts/index/by_nothing")
+    monkeypatch.setitem(infra.SWEEP_ACCESS, "no_such_table", ["dynamodb:GetItem"])
+    with pytest.raises(infra.InfraError, match="no_such_table"):
+        infra.sweep_policy(prod)
 
 
 def test_dev_policy_has_no_secret_parameter() -> None:
@@ -476,6 +558,7 @@ GOOD_QA = {
     "lambda_functions": {
         "stream_handler": {"iam_policy_file": "policy-qa-stream_handler.json"},
         "rank_placements": {"iam_policy_file": "policy-qa-rank_placements.json"},
+        "lift_ended_bans": {"iam_policy_file": "policy-qa-lift_ended_bans.json"},
     },
 }
 
@@ -491,6 +574,10 @@ GOOD_QA = {
         (
             {"lambda_functions": {"stream_handler": {"iam_policy_file": "policy-qa-stream_handler.json"}}},
             "give rank_placements its own iam_policy_file",
+        ),
+        (
+            {"lambda_functions": {k: v for k, v in GOOD_QA["lambda_functions"].items() if k != "lift_ended_bans"}},
+            "give lift_ended_bans its own iam_policy_file",
         ),
     ],
 )

@@ -16,7 +16,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "chalicelib"
-DOMAINS = sorted(p.name for p in LIB.iterdir() if p.is_dir() and p.name not in ("adapters", "streams", "__pycache__"))
+#: Not domains: the adapters, and the packages of the Lambdas' own handlers (entry points that build
+#: what they run from the adapters, without the composition root).
+NOT_DOMAINS = ("adapters", "streams", "sweeps", "__pycache__")
+DOMAINS = sorted(p.name for p in LIB.iterdir() if p.is_dir() and p.name not in NOT_DOMAINS)
 STORAGE = ("chalicelib.adapters", "pynamodb", "opensearchpy", "boto3", "botocore")
 #: The modules that may build the app from the composition root (besides local/, bench/ and tests).
 ENTRY_POINTS = {"chalicelib.ops", "chalicelib.demo", "chalicelib.streams.handler"}  # demo: ops seed-demo

@@ -40,6 +40,16 @@ def test_the_stream_handler_skips_the_api_and_the_composition_root() -> None:
     assert json.loads(out.stdout) == []
 
 
+def test_the_ban_sweep_handler_skips_the_api_search_and_the_composition_root() -> None:
+    code = (
+        "import json, sys; import chalicelib.sweeps.lambda_handler; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('app', 'chalice', 'opensearchpy') "
+        "or m.startswith(('chalicelib.bootstrap', 'chalicelib.adapters.opensearch', 'chalicelib.http')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
 @pytest.mark.parametrize("function", sorted(infra.HANDLERS))
 def test_the_template_names_importable_handlers(function: str) -> None:
     module, _, name = infra.HANDLERS[function].rpartition(".")

@@ -132,13 +132,22 @@ def test_each_lambda_has_its_light_handler_and_the_others_reserved_concurrency(s
     assert resources["APIHandler"]["Properties"]["Handler"] == "app.app"
     assert resources["StreamHandler"]["Properties"]["Handler"] == "chalicelib.streams.lambda_handler.handler"
     assert resources["RankPlacements"]["Properties"]["Handler"] == "chalicelib.ranking.lambda_handler.handler"
-    for function in ("StreamHandler", "RankPlacements"):
+    assert resources["LiftEndedBans"]["Properties"]["Handler"] == "chalicelib.sweeps.lambda_handler.handler"
+    for function in ("StreamHandler", "RankPlacements", "LiftEndedBans"):
         reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
         assert reserved["Fn::If"][1]["Ref"] in sam["Parameters"]
-    roles = {
-        resources[f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in ("APIHandler", "StreamHandler", "RankPlacements")
-    }
-    assert len(roles) == 3, "each Lambda has its own role"
+    functions = ("APIHandler", "StreamHandler", "RankPlacements", "LiftEndedBans")
+    roles = {resources[f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions}
+    assert len(roles) == 4, "each Lambda has its own role"
+
+
+def test_the_ban_sweep_runs_on_the_parameters_schedule(sam: dict[str, Any]) -> None:
+    """The template's schedule merged into the one Chalice declares for ``@app.schedule``, not beside it."""
+    (event,) = sam["Resources"]["LiftEndedBans"]["Properties"]["Events"].values()
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == {"Ref": "BanSweepSchedule"}
+    assert sam["Parameters"]["BanSweepSchedule"]["Default"] == "rate(15 minutes)"
+    assert sam["Resources"]["LiftEndedBansRole"]["Type"] == "AWS::IAM::Role"
 
 
 # --- tables ---------------------------------------------------------------------------------------------
@@ -233,7 +242,12 @@ def test_alarms_notify_and_cover_what_needs_a_person(sam: dict[str, Any]) -> Non
         ("AWS/ES", "FreeStorageSpace"),
     } <= watched
     errors = {a["Dimensions"][0]["Value"] for a in alarms if a["MetricName"] == "Errors"}
-    assert errors == {"kizuna-prod", "kizuna-prod-stream_handler", "kizuna-prod-rank_placements"}
+    assert errors == {
+        "kizuna-prod",
+        "kizuna-prod-stream_handler",
+        "kizuna-prod-rank_placements",
+        "kizuna-prod-lift_ended_bans",
+    }
     assert "AlarmTopicArn" in sam["Parameters"]
 
 
@@ -266,7 +280,7 @@ def _statements(sam: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def test_no_star_resource_where_a_specific_one_exists(sam: dict[str, Any]) -> None:
     statements = _statements(sam)
-    assert len({role for role, _ in statements}) >= 3
+    assert len({role for role, _ in statements}) >= 4
     for role, statement in statements:
         resources = statement["Resource"]
         resources = resources if isinstance(resources, list) else [resources]
