@@ -170,7 +170,13 @@ def bulk_index(client: Any, index_name: str, changes: list[Any]) -> None:
         for c in changes
     )
     _, errors = helpers.bulk(
-        client, actions, chunk_size=BULK_CHUNK, max_chunk_bytes=MAX_CHUNK_BYTES, raise_on_error=False, max_retries=0
+        client,
+        actions,
+        chunk_size=BULK_CHUNK,
+        max_chunk_bytes=MAX_CHUNK_BYTES,
+        raise_on_error=False,
+        max_retries=0,
+        request_timeout=120,  # a chunk of 2,000 analysed documents outlasts the app's 5 s on a busy machine
     )
     if errors:
         raise RuntimeError(f"{len(errors)} bulk errors, first: {errors[0]}")
