@@ -34,6 +34,10 @@ class CampaignStore(Protocol):
 
     def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]: ...
 
+    def bidding(self, keys: Iterable[tuple[str, str]], day: str) -> dict[str, tuple[Campaign, Budget]]:
+        """:meth:`get_many` with each campaign's budget of ``day`` beside it (one read: the auction's)."""
+        ...
+
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
         """``charged``, ``replay``, ``duplicate`` or ``budget_exhausted``: never beyond the day's budget,
         once per token, and once per member and campaign within ``DUPLICATE_CLICK_WINDOW`` (even for

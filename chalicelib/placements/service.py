@@ -269,10 +269,11 @@ class PlacementService:
         if not matched:
             return []
         # DynamoDB, not the index, decides who may bid: a pause or an exhausted budget counts at once.
-        campaigns = [c for c in self.campaigns.get_many(keys).values() if c.status == "active"]
         now = self.clock()
         day, fraction = ad_day(now), day_fraction(now)
-        budgets = self.campaigns.budgets(campaigns, day)
+        bidding = [(c, b) for c, b in self.campaigns.bidding(keys, day).values() if c.status == "active"]
+        campaigns = [c for c, _ in bidding]
+        budgets = {c.id: b for c, b in bidding}
         history = self._click_history([c.id for c in campaigns])
         candidates, by_id = [], {}
         for campaign in campaigns:

@@ -74,6 +74,11 @@ class FakeCampaigns:
     def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]:
         return {c.id: Budget(c.id, day, c.daily_budget, self.remaining.get(c.id, c.daily_budget)) for c in campaigns}
 
+    def bidding(self, keys: Iterable[tuple[str, str]], day: str) -> dict[str, tuple[Campaign, Budget]]:
+        found = self.get_many(keys)
+        budgets = self.budgets(list(found.values()), day)
+        return {cid: (c, budgets[cid]) for cid, c in found.items()}
+
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
         if impression.nonce in self.clicks:
             return "replay"

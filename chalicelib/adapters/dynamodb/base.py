@@ -67,6 +67,40 @@ def update_if(item: Model, actions: Sequence[Action], condition: Condition | Non
     return True
 
 
+#: BatchGetItem reads at most this many keys per call, over all its tables.
+BATCH_GET_KEYS = 100
+
+
+def batch_get_across(
+    wanted: Sequence[tuple[type[Model], Sequence[dict[str, Any]]]], *, consistent: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    """The raw items of keys in several tables, in one BatchGetItem per 100 keys (not one per table).
+
+    ``wanted``: (model, keys in DynamoDB JSON) pairs. Returns each table's items that exist, by table
+    name (``Model.from_raw_data`` turns them into items). Unprocessed keys are retried with backoff.
+    """
+    requests = [(model.Meta.table_name, key) for model, keys in wanted for key in keys]
+    found: dict[str, list[dict[str, Any]]] = {model.Meta.table_name: [] for model, _ in wanted}
+    if not requests:
+        return found
+    connection = wanted[0][0]._get_connection().connection
+    for start in range(0, len(requests), BATCH_GET_KEYS):
+        pending: dict[str, Any] = {}
+        for table, key in requests[start : start + BATCH_GET_KEYS]:
+            pending.setdefault(table, {"Keys": [], "ConsistentRead": consistent})["Keys"].append(key)
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
+            for table, items in response.get("Responses", {}).items():
+                found[table] += items
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                break
+            random_backoff(attempt)
+        else:
+            raise RuntimeError("DynamoDB left keys unprocessed; try again")
+    return found
+
+
 def random_backoff(attempt: int) -> None:
     """Sleep a little before retrying a write that lost a race."""
     time.sleep(random.uniform(0, 0.02 * (2**attempt)))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from chalicelib.adapters.dynamodb.base import TRANSACTION_ATTEMPTS, Store, random_backoff
+from chalicelib.adapters.dynamodb.base import Store, batch_get_across
 from chalicelib.adapters.dynamodb.member_store import member_of
 from chalicelib.adapters.dynamodb.tables import MemberItem, SessionItem
 from chalicelib.kernel import Member
@@ -27,22 +26,10 @@ class SessionStore(Store):
         Every authenticated request comes through here, so it costs one round trip, not two.
         """
         sessions, members = SessionItem.Meta.table_name, MemberItem.Meta.table_name
-        wanted: dict[str, Any] = {
-            sessions: {"Keys": [{"session_id": {"S": session_id}}], "ConsistentRead": True},
-            members: {"Keys": [{"member_id": {"S": member_id}}], "ConsistentRead": True},
-        }
-        found: dict[str, list[dict[str, Any]]] = {sessions: [], members: []}
-        connection = SessionItem._get_connection().connection
-        for attempt in range(TRANSACTION_ATTEMPTS):
-            response = connection.dispatch("BatchGetItem", {"RequestItems": wanted})
-            for table, items in response.get("Responses", {}).items():
-                found[table] += items
-            wanted = response.get("UnprocessedKeys") or {}
-            if not wanted:
-                break
-            random_backoff(attempt)
-        else:
-            raise RuntimeError("DynamoDB left session keys unprocessed; try again")
+        found = batch_get_across(
+            [(SessionItem, [{"session_id": {"S": session_id}}]), (MemberItem, [{"member_id": {"S": member_id}}])],
+            consistent=True,
+        )
         if not found[sessions] or not found[members]:
             return None
         session = SessionItem.from_raw_data(found[sessions][0])
