@@ -11,7 +11,7 @@ between runs that the bundle does not ship).
 * size: zipped bytes against 10 MiB (a ratio: size / 10 MiB, target <= 1.00);
 * API: ``import app`` against importing the third-party modules it loads alone, from the same
   bundle, alternating (target <= 1.15, like ``bench import``);
-* stream and ranking handlers: their median import time (the ranking one is on the search path:
+* stream, ban sweep and ranking handlers: their median import time (the ranking one is on the search path:
   the API invokes it with a 1 s connect / 2 s read timeout); the ranking handler loading no AWS
   SDK, PynamoDB or opensearch-py is asserted in ``tests/unit/test_template_bundle.py``.
 """
@@ -44,6 +44,7 @@ HANDLERS = {
     "api": "app",
     "stream": "chalicelib.streams.lambda_handler",
     "ranking": "chalicelib.ranking.lambda_handler",
+    "sweep": "chalicelib.sweeps.lambda_handler",
 }
 PROJECT = ("app", "chalicelib")
 
@@ -124,6 +125,14 @@ def _measure(bundle: _Bundle) -> list[Row]:
             median(times["stream"]),
             "ms",
             note=f"loads {len(last['stream']['third_party'])} third-party modules (Powertools, opensearch adapter)",
+        ),
+        Row(
+            NAME,
+            "ban sweep handler import",
+            median(times["sweep"]),
+            "ms",
+            note=f"loads {len(last['sweep']['third_party'])} third-party modules (PynamoDB, Powertools); "
+            "no app.py, Chalice or OpenSearch",
         ),
         Row(
             NAME,
