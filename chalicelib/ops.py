@@ -2,8 +2,8 @@
 
 create-tables, create-admin HANDLE (password from stdin or ADMIN_PASSWORD), create-invite HANDLE,
 ban HANDLE --reason R, lift-ended-bans, seed-demo, reindex [--recreate], check-index [--repair] (both read and write
-the search index through its alias). They use the same configuration
-as the app, so they work against AWS too.
+the search index through its alias), check-analysis [--record] (the engine's analyzers against the tokens
+the tests ran with). They use the same configuration as the app, so they work against AWS too.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from chalicelib.adapters.opensearch import SearchIndex
 from chalicelib.bootstrap import search_index, services
 from chalicelib.config import settings
 from chalicelib.kernel import Caller, active_member
+from chalicelib.search.analysis import ANALYSIS_SAMPLES
 from chalicelib.search.documents import INDEXED_TABLES, Change, change_of_item
 from chalicelib.search.sync import diff
 
@@ -176,6 +177,37 @@ def check_index(args: argparse.Namespace) -> int:
     return 1 if failed or differences.ahead else 0
 
 
+def check_analysis(args: argparse.Namespace) -> int:
+    """Compare how the engine analyses the sample texts with the tokens recorded from osmem-server.
+
+    The chain is built from parts both engines have (chalicelib/search/analysis.py), but each has
+    its own kuromoji: after a deploy this shows where Amazon OpenSearch Service cuts a text
+    differently from the engine the tests and the relevance benchmark ran against.
+    ``--record`` writes the current engine's tokens instead (after changing the chain).
+    """
+    index = search_index(settings())
+    found = {
+        analyzer: {text: " ".join(index.analyze(analyzer, text)) for text in texts}
+        for analyzer, texts in ANALYSIS_SAMPLES.texts.items()
+    }
+    if args.record:
+        ANALYSIS_SAMPLES.record(found)
+        print(f"recorded {sum(map(len, found.values()))} analyses into {ANALYSIS_SAMPLES.path.name}")
+        return 0
+    expected = ANALYSIS_SAMPLES.tokens
+    differences = [
+        f"{analyzer} {text!r}:\n  recorded {expected.get(analyzer, {}).get(text)!r}\n  this engine {tokens!r}"
+        for analyzer, by_text in found.items()
+        for text, tokens in by_text.items()
+        if tokens != expected.get(analyzer, {}).get(text)
+    ]
+    for line in differences:
+        print(line)
+    total = sum(map(len, found.values()))
+    print(f"{index.name}: {total - len(differences)} of {total} sample analyses as recorded")
+    return 1 if differences else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.ops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check-index", help="compare DynamoDB and the search index by id and version")
     p.add_argument("--repair", action="store_true", help="write what is missing or stale, delete what is extra")
     p.set_defaults(fn=check_index)
+    p = sub.add_parser("check-analysis", help="compare the engine's analyzers with the tokens the tests ran with")
+    p.add_argument("--record", action="store_true", help="write this engine's tokens as the expected ones")
+    p.set_defaults(fn=check_analysis)
     args = parser.parse_args(argv)
     try:
         return int(args.fn(args))

@@ -15,7 +15,8 @@ module of this repository, stopping at the first failure:
    fine-grained access control (as the admin);
 5. ``aws s3 sync web/dist/`` (built by ``make web``) to the web bucket and a CloudFront invalidation;
 6. the index migration, ``chalicelib.ops reindex`` (``--recreate-index``: a new index behind the
-   alias), then ``ops check-index``;
+   alias), then ``ops check-index``, then ``ops check-analysis`` (the domain's analyzers against the
+   tokens the tests ran with: a difference is printed and makes the exit code 1 once all is done);
 7. ``infra.upgrade --record`` (commit ``infra/deployed/<stage>.json``), and the URLs.
 
 ``--dry-run`` prints the commands instead (outputs shown as ``<Name>``).
@@ -51,6 +52,13 @@ class Runner:
             stdout=subprocess.PIPE if capture else None,
         )  # fmt: skip
         return result.stdout or ""
+
+    def returncode(self, *command: str, env: dict[str, str] | None = None) -> int:
+        """Run a check whose failure is reported at the end instead of stopping the deploy."""
+        print(f"+ {' '.join(shlex.quote(c) for c in command)}", flush=True)
+        if self.dry_run:
+            return 0
+        return subprocess.run(command, cwd=ROOT, env={**self.env, **(env or {})}, check=False).returncode
 
 
 def caller_arn(runner: Runner, region: str) -> str:
@@ -122,8 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     reindex = ["reindex", "--quiet", *(["--recreate"] if args.recreate_index else [])]
     runner.run(py, "-m", "chalicelib.ops", *reindex, env=ops_env)
     runner.run(py, "-m", "chalicelib.ops", "check-index", env=ops_env)
+    # The domain's kuromoji against the tokens the tests ran with (infra/SEARCH.md): a difference is
+    # reported, and fails the deploy after the rest is done, for a person to judge.
+    analysis = runner.returncode(py, "-m", "chalicelib.ops", "check-analysis", env=ops_env)
     runner.run(py, "-m", "infra.upgrade", "--stage", stage.name, "--record", str(ROOT / "build" / "infra.json"))
     print(f"web:       {out('WebUrl')}\napi:       {out('EndpointURL')}\ndashboard: {out('DashboardUrl')}")
+    if analysis:
+        print("check-analysis: the domain analyses some sample texts otherwise (above); see infra/SEARCH.md")
+        return 1
     return 0
 
 

@@ -214,6 +214,12 @@ class SearchIndex:
         result: dict[str, Any] = self.client.search(index=self.name, body=body)
         return result
 
+    def analyze(self, analyzer: str, text: str) -> list[str]:
+        """The tokens the index's ``analyzer`` makes of ``text`` (``_analyze``; ops check-analysis)."""
+        self.ensure()
+        found = self.client.indices.analyze(index=self.name, body={"analyzer": analyzer, "text": text})
+        return [str(t["token"]) for t in found.get("tokens", [])]
+
     def versions(self, page_size: int = 1000) -> Iterator[tuple[str, int]]:
         """Every document id with its version, in id order (ops check-index)."""
         self.ensure()

@@ -32,8 +32,10 @@ filter, no user dictionary, no ICU (osmem has none of them).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 #: Longest infix kept in the ``.part`` sub-fields (a longer query morpheme still matches whole).
@@ -247,3 +249,38 @@ def stems(text: str) -> list[str]:
 def stem_text(text: str) -> str:
     """What a ``*_stems`` field holds: the stems of the text's Latin words, space-separated."""
     return " ".join(stems(text))
+
+
+# -- parity of the engines -------------------------------------------------------------------------
+
+
+class Samples:
+    """Texts of each analyzer with the tokens osmem-server made of them (``analysis_samples.json``).
+
+    ``ops check-analysis`` runs them on an engine and reports each difference (infra/SEARCH.md);
+    a test runs it against osmem-server, so the file cannot drift from what the tests search with.
+    Tokens are kept space-separated, one string per text.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def _data(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
+        return data
+
+    @property
+    def texts(self) -> dict[str, list[str]]:
+        return dict(self._data()["texts"])
+
+    @property
+    def tokens(self) -> dict[str, dict[str, str]]:
+        return dict(self._data()["tokens"])
+
+    def record(self, tokens: dict[str, dict[str, str]]) -> None:
+        """Write ``tokens`` as the expected ones (``ops check-analysis --record``)."""
+        data = {"texts": self.texts, "tokens": tokens}
+        self.path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+ANALYSIS_SAMPLES = Samples(Path(__file__).with_name("analysis_samples.json"))

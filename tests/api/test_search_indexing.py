@@ -71,3 +71,23 @@ def test_replayed_and_reordered_batches_leave_the_index_equal_to_the_table(api, 
 
     capsys.readouterr()
     assert ops.main(["check-index"]) == 0, capsys.readouterr().out
+
+
+def test_the_recorded_analyses_are_what_this_engine_does(api: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """ops check-analysis, which an operator runs against Amazon OpenSearch Service after a deploy,
+    passes against osmem-server: the recorded tokens are the ones every search test ran with."""
+    assert ops.main(["check-analysis"]) == 0, capsys.readouterr().out
+    assert "12 of 12 sample analyses as recorded" in capsys.readouterr().out
+
+
+def test_check_analysis_names_each_text_an_engine_cuts_otherwise(
+    api: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.search.analysis import ANALYSIS_SAMPLES
+
+    recorded = ANALYSIS_SAMPLES.tokens
+    recorded["ja"] = dict(recorded["ja"], **{"京都駅から東京駅まで新幹線で行った": "京都駅 から 東京駅"})
+    monkeypatch.setattr(type(ANALYSIS_SAMPLES), "tokens", property(lambda self: recorded))
+    assert ops.main(["check-analysis"]) == 1
+    out = capsys.readouterr().out
+    assert "'京都駅から東京駅まで新幹線で行った'" in out and "11 of 12 sample analyses as recorded" in out
