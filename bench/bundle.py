@@ -27,11 +27,14 @@ import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.import_time import run_child
 from bench.report import ROOT, Row
 from bench.stats import median
+
+if TYPE_CHECKING:
+    from bench.runner import Context
 
 NAME = "bundle"
 ZIP = ROOT / "build" / "package" / "deployment.zip"
@@ -82,7 +85,7 @@ class _Bundle:
         return run_child([sys.executable, "-I", "-S", "-c", self.code, json.dumps(names)], "/", self.env)
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     if not ZIP.exists():
         return [Row(NAME, "bundle", None, note=f"{ZIP.relative_to(ROOT)} is missing: run make package", error=True)]
     task = Path(tempfile.mkdtemp(prefix="kizuna-bench-task-"))

@@ -24,10 +24,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.report import Row
 from bench.stats import percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
+    from bench.stack import BenchStack
 
 TARGET = 1.2
 SMALL_POSTS, LARGE_POSTS = 100, 10_000
@@ -252,7 +256,7 @@ def answered_item(
     )
 
 
-def _authors(stack: Any, community_ids: Sequence[str]) -> list[Any]:
+def _authors(stack: BenchStack, community_ids: Sequence[str]) -> list[Any]:
     """AUTHORS members who joined every community in ``community_ids`` (through the API)."""
     authors = [stack.new_member(display_name=f"投稿者{i}") for i in range(AUTHORS)]
     for member in authors:
@@ -264,7 +268,7 @@ def _authors(stack: Any, community_ids: Sequence[str]) -> list[Any]:
 # -- posts-list -----------------------------------------------------------------------------
 
 
-def run_posts_list(ctx: Any) -> list[Row]:
+def run_posts_list(ctx: Context) -> list[Row]:
     from chalicelib.adapters.dynamodb.member_store import Stat
     from chalicelib.adapters.dynamodb.tables import PostItem
 
@@ -314,7 +318,7 @@ def run_posts_list(ctx: Any) -> list[Row]:
     bump_counters(svc.stores.posts, {Stat.POSTS: SMALL_POSTS + LARGE_POSTS - 2})
 
     headers = {"Authorization": f"Bearer {authors[1].token}"}
-    http = stack.client.http
+    http = stack.http
 
     def lister(community_id: str) -> Callable[[], Any]:
         path = f"/communities/{community_id}/posts"
@@ -357,7 +361,7 @@ def run_posts_list(ctx: Any) -> list[Row]:
 # -- inbox ----------------------------------------------------------------------------------
 
 
-def run_inbox(ctx: Any) -> list[Row]:
+def run_inbox(ctx: Context) -> list[Row]:
     from chalicelib.adapters.dynamodb.member_store import Stat
     from chalicelib.adapters.dynamodb.post_store import inquiry_counter
     from chalicelib.adapters.dynamodb.tables import PostItem
@@ -457,7 +461,7 @@ def run_inbox(ctx: Any) -> list[Row]:
     bump_counters(svc.stores.posts, deltas)
 
     headers = {"Authorization": f"Bearer {staff.token}"}
-    http = stack.client.http
+    http = stack.http
 
     def inbox(company_id: str) -> Callable[[], Any]:
         path = f"/companies/{company_id}/inbox?status=open"

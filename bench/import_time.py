@@ -21,10 +21,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.report import ROOT, Row
 from bench.stats import median
+
+if TYPE_CHECKING:
+    from bench.runner import Context
 
 NAME = "import app"
 TARGET = 1.15
@@ -121,7 +124,7 @@ def run_child(cmd: list[str], cwd: Any, env: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(res.stdout.strip().splitlines()[-1]))
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     cache_dir = tempfile.mkdtemp(prefix="kizuna-bench-pycache-")
     try:
         return _measure(_Children(cache_dir))

@@ -26,11 +26,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from bench.report import Row
 from bench.stats import percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
 
 NAME = "load"
 LEVELS = (1, 10, 50, 200)
@@ -133,7 +136,7 @@ def _routes(community_id: str, post_id: str, word: str) -> list[Route]:
     ]
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     from local.stack import start_api
 
     stack = ctx.stack

@@ -14,12 +14,15 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 
 from bench.report import Row
 from bench.stats import percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
 
 NAME = "GET /me"
 TARGET = 1.3
@@ -61,14 +64,14 @@ def _describe(calls: list[tuple[str, str, bool]], prefix: str) -> str:
     return ", ".join(f"{op}({table.removeprefix(prefix)}{', consistent' if c else ''})" for op, table, c in calls)
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     from chalicelib.adapters.dynamodb.tables import MemberItem, SessionItem
 
     stack = ctx.stack
     member = stack.new_member()
     session_id = jwt.decode(member.token, options={"verify_signature": False})["sid"]
     headers = {"Authorization": f"Bearer {member.token}"}
-    http = stack.client.http
+    http = stack.http
 
     def handler() -> Any:
         return http.request("GET", "/me", headers=headers, body=b"")

@@ -21,11 +21,15 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bench.report import Row
 from bench.stats import percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
+    from bench.stack import BenchStack
 
 NAME = "notification-lag"
 WRITES = 100
@@ -37,12 +41,12 @@ TARGET_S = 1.0
 LIST_PATH = "/notifications?limit=5"
 
 
-def _listed(stack: Any, token: str, comment_id: str) -> bool:
+def _listed(stack: BenchStack, token: str, comment_id: str) -> bool:
     page = stack._ok(stack.call("GET", LIST_PATH, token=token), 200, "list notifications")
     return any(n.get("comment_id") == comment_id for n in page["items"])
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     from bench.relay import FromLatest
     from chalicelib.streams.handler import handle
 
@@ -72,7 +76,7 @@ def run(ctx: Any) -> list[Row]:
     stack._ok(stack.call("PUT", f"/communities/{community['id']}/membership", token=commenter.token), 200, "join")
     # The handler indexes too; its first bulk would create the index (and fail that batch once, to
     # be retried after a backoff): not part of any write's lag.
-    stack.services.search.index.ensure()
+    stack.index.ensure()
     path = f"/posts/{topic['id']}/comments"
     rng = random.Random(7)
 
@@ -161,7 +165,7 @@ def run(ctx: Any) -> list[Row]:
     ]
 
 
-def _listed_anywhere(stack: Any, token: str, comment_id: str, pages: int = 5) -> bool:
+def _listed_anywhere(stack: BenchStack, token: str, comment_id: str, pages: int = 5) -> bool:
     """Whether any of the first ``pages`` pages of notifications lists ``comment_id``."""
     from chalicelib.pagination import MAX_LIMIT
 

@@ -14,11 +14,15 @@ import random
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.report import Row
 from bench.search import changes_of, save_posts
 from bench.stats import median, percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
+    from bench.stack import BenchStack
 
 AUCTION_TARGET_MS = 2.0
 SIZES = (10, 100, 1000)
@@ -43,7 +47,7 @@ def _event(n: int, rng: random.Random) -> dict[str, Any]:
     return {"query": "任天堂 ds", "slots": 2, "reserve_price": 5, "candidates": candidates}
 
 
-def run_auction(ctx: Any) -> list[Row]:
+def run_auction(ctx: Context) -> list[Row]:
     """p50/p99 of the pure auction per candidate count."""
     from chalicelib.ranking import rank_placements
 
@@ -72,7 +76,7 @@ def run_auction(ctx: Any) -> list[Row]:
 ORGANIC_POSTS = 30
 
 
-def _seed(stack: Any, word: str, ads: int) -> tuple[Any, Any]:
+def _seed(stack: BenchStack, word: str, ads: int) -> tuple[Any, Any]:
     """A company with ``ads`` active campaigns on ``word`` (indexed directly) and a searching member."""
     from chalicelib.adapters.dynamodb.campaign_store import keywords_json
     from chalicelib.kernel import Caller
@@ -157,12 +161,12 @@ def _seed(stack: Any, word: str, ads: int) -> tuple[Any, Any]:
     ]
     save_posts(posts)
     changes += changes_of(posts)
-    svc.search.index.apply(changes)
+    stack.index.apply(changes)
     reader = stack.new_member()
     return svc, Caller(reader.id, reader.handle, "bench", ("member",))
 
 
-def run_search_overhead(ctx: Any) -> list[Row]:
+def run_search_overhead(ctx: Context) -> list[Row]:
     """GET /search's service with sponsored ranking vs without it."""
     from chalicelib.search.service import SearchService
 

@@ -25,9 +25,12 @@ import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.report import Row
+
+if TYPE_CHECKING:
+    from bench.runner import Context
 
 NAME = "relevance"
 DATA = Path(__file__).resolve().parent / "data"
@@ -153,7 +156,7 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 1.0
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     queries, new, old = measure()
     n_posts = len(load()[0])
     recall_new = _mean([new[q.id].recall for q in queries])

@@ -30,12 +30,16 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from bench.content import interleaved, traced_calls
 from bench.report import Row
 from bench.stats import percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
+    from bench.stack import BenchStack
 
 # -- a generated corpus ---------------------------------------------------------------------
 
@@ -203,7 +207,7 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-def _reader(stack: Any, friends: int = 3) -> tuple[Any, list[Any]]:
+def _reader(stack: BenchStack, friends: int = 3) -> tuple[Any, list[Any]]:
     """A member with ``friends`` friends (requested and accepted through the API)."""
     reader = stack.new_member(display_name="検索する人")
     mates = []
@@ -231,7 +235,7 @@ LAG_BUDGET_S = 60.0  # stops early (fewer writes, said in the note) on a slow ma
 LAG_TARGET_S = 0.5
 
 
-def run_lag(ctx: Any) -> list[Row]:
+def run_lag(ctx: Context) -> list[Row]:
     from bench.relay import FromLatest
     from chalicelib.adapters.opensearch import client_for
     from chalicelib.search.query import search_body
@@ -250,9 +254,9 @@ def run_lag(ctx: Any) -> list[Row]:
         201,
         "community",
     )
-    svc.search.index.ensure()  # the first bulk would create it; not part of any write's lag
+    stack.index.ensure()  # the first bulk would create it; not part of any write's lag
     index_name = svc.settings.search_index
-    client = client_for(svc.settings.opensearch_url)
+    client = client_for(stack.opensearch_url)
     rng = random.Random(4)
     path = f"/communities/{community['id']}/posts"
 
@@ -356,7 +360,7 @@ LATENCY_TARGET = 1.5
 LATENCY_BUDGET_S = {1_000: 6.0, 10_000: 12.0}
 
 
-def run_latency(ctx: Any) -> list[Row]:
+def run_latency(ctx: Context) -> list[Row]:
     from chalicelib.adapters.opensearch import client_for
     from chalicelib.search.query import search_body
     from chalicelib.search.service import FRIENDS_CAP
@@ -365,8 +369,8 @@ def run_latency(ctx: Any) -> list[Row]:
     svc = stack.services
     reader, mates = _reader(stack)
     index_name = svc.settings.search_index
-    client = client_for(svc.settings.opensearch_url)
-    svc.search.index.ensure()
+    client = client_for(stack.opensearch_url)
+    stack.index.ensure()
     authors = [reader.id, *(m.id for m in mates), *(uuid.uuid4().hex for _ in range(200))]
     corpus = Corpus(11, authors)
 
@@ -375,7 +379,7 @@ def run_latency(ctx: Any) -> list[Row]:
     if not {m.id for m in mates} <= set(friend_ids):  # (the inviting admin is a friend too)
         raise RuntimeError(f"the reader's friends {friend_ids} miss some of {[m.id for m in mates]}")
     headers = {"Authorization": f"Bearer {reader.token}"}
-    http = stack.client.http
+    http = stack.http
     prefix = svc.settings.table_prefix
     q = TWO_WORDS
     path = f"/search?q={quote(q)}&type=all&limit=20"
@@ -457,7 +461,7 @@ SCALE_STEP = 10_000
 SCALE_BUDGET_S = 8.0  # per query
 
 
-def run_scale(ctx: Any) -> list[Row]:
+def run_scale(ctx: Context) -> list[Row]:
     from chalicelib.adapters.opensearch import SearchIndex, client_for
     from chalicelib.search.query import search_body
     from chalicelib.search.service import SearchService
@@ -465,7 +469,7 @@ def run_scale(ctx: Any) -> list[Row]:
     stack = ctx.stack
     svc = stack.services
     reader, mates = _reader(stack)
-    url = svc.settings.opensearch_url
+    url = stack.opensearch_url
     client = client_for(url)
     names = {"small": f"{svc.settings.table_prefix}scale-small", "large": f"{svc.settings.table_prefix}scale-large"}
     authors = [reader.id, *(m.id for m in mates), *(uuid.uuid4().hex for _ in range(2000))]

@@ -21,10 +21,13 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.report import Row
 from bench.stats import median, percentile
+
+if TYPE_CHECKING:
+    from bench.runner import Context
 
 NAME = "spam"
 DATA = Path(__file__).resolve().parent / "data"
@@ -152,7 +155,7 @@ def _timings(items: list[Labelled], parents: dict[str, str]) -> tuple[list[float
     return every, per_comment
 
 
-def run(ctx: Any) -> list[Row]:
+def run(ctx: Context) -> list[Row]:
     items, parents = load()
     results = replay(items, parents)
     test, train = confusion(items, results, "test"), confusion(items, results, "train")

@@ -11,11 +11,15 @@ import contextlib
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.test import Client
 
 from local.stack import ROOT, Service, throwaway_stack
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.opensearch import SearchIndex as OpenSearchIndex
+    from chalicelib.bootstrap import Services
 
 ADMIN_PASSWORD = "bench-horse-battery-staple-42"
 
@@ -36,8 +40,39 @@ class BenchStack:
         self.osmem: Service | None = None
         self._stack = contextlib.ExitStack()
         self.client: Client | None = None
-        self.services: Any = None
+        self._services: Services | None = None
         self._admin: Member | None = None
+
+    @property
+    def services(self) -> Services:
+        """The app's services on this stack (typed, so that mypy sees a benchmark use one wrongly)."""
+        if self._services is None:
+            raise RuntimeError("the bench stack is not started")
+        return self._services
+
+    @property
+    def index(self) -> OpenSearchIndex:
+        """The search index adapter the app uses (``ensure``, ``apply``), not just the read port."""
+        from chalicelib.adapters.opensearch import SearchIndex
+
+        index = self.services.search.index
+        if not isinstance(index, SearchIndex):
+            raise RuntimeError(f"the app searches {type(index).__name__}, not OpenSearch")
+        return index
+
+    @property
+    def opensearch_url(self) -> str:
+        url = self.services.settings.opensearch_url
+        if not url:
+            raise RuntimeError("the bench stack has no OpenSearch URL")
+        return url
+
+    @property
+    def http(self) -> Any:
+        """The in-process HTTP client over the Chalice app (``chalice.test.Client.http``)."""
+        if self.client is None:
+            raise RuntimeError("the bench stack is not started")
+        return self.client.http
 
     def start(self) -> BenchStack:
         """Start everything; on failure stops whatever already started and re-raises."""
@@ -48,7 +83,7 @@ class BenchStack:
             from app import app
             from chalicelib import bootstrap
 
-            self.services = bootstrap.services()
+            self._services = bootstrap.services()
 
             self.client = Client(app, project_dir=str(ROOT))
         except BaseException:
