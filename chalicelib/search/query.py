@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stem, stems
@@ -150,19 +151,21 @@ def search_body(
     return body
 
 
-#: Where the engine marks hits, best first: the morphemes, then (Japanese words only) the
-#: morphemes that hold the word inside them and the katakana runs. Subfields share their field's
-#: text, so each gives the title or body as written, marked where that subfield matched.
+#: Where the engine marks hits in a title, best first: the morphemes, then (Japanese words only)
+#: the morphemes that hold the word inside them and the katakana runs. Subfields share their
+#: field's text, so each gives the title as written, marked where that subfield matched; their
+#: marks are merged. The body is highlighted in ``body`` alone: its subfields would double the
+#: query's cost on osmem (make bench, search-latency), so a Japanese word found inside a longer
+#: one is marked in the snippet here instead (:func:`snippet`).
 TITLE_HIGHLIGHTS = ("title", "title.part", "title.script")
-BODY_HIGHLIGHTS = ("body", "body.part", "body.script")
+BODY_HIGHLIGHTS = ("body",)
 
 
 def highlight_fields(words: Iterable[str]) -> dict[str, Any]:
-    """What to highlight for ``words``: the subfields only when a Japanese word can match there."""
-    cjk = any(has_cjk(w) for w in words)
-    title, body = (TITLE_HIGHLIGHTS, BODY_HIGHLIGHTS) if cjk else (TITLE_HIGHLIGHTS[:1], BODY_HIGHLIGHTS[:1])
+    """What to highlight for ``words``: the title's subfields only when a Japanese word can match there."""
+    title = TITLE_HIGHLIGHTS if any(has_cjk(w) for w in words) else TITLE_HIGHLIGHTS[:1]
     fields: dict[str, Any] = {field: {"number_of_fragments": 0} for field in title}
-    fields.update({field: {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1} for field in body})
+    fields.update({field: {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1} for field in BODY_HIGHLIGHTS})
     return fields
 
 
@@ -193,30 +196,30 @@ def mark(fragment: str) -> str:
 
 #: A Latin word in shown text (full-width letters and digits too: normalised before stemming).
 _SHOWN_WORD = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
-_MARKED = re.compile(f"({PRE}.*?{POST})", re.DOTALL)
 
 
-def query_stems(q: str) -> frozenset[str]:
-    """The English stems of a query's Latin words: what the ``*_stems`` fields matched."""
-    return frozenset(s for word in terms(q) if not has_cjk(word) for s in stems(word))
+@dataclass(frozen=True)
+class Marks:
+    """What of a query the engine may leave unmarked, to be marked in the text as written.
 
-
-def _stem_hit(word: str, wanted: frozenset[str]) -> bool:
-    return any(stem(w) in wanted for w in normalize(word).split())
-
-
-def mark_stems(text: str, wanted: frozenset[str]) -> str:
-    """``text`` (delimited hits kept) with each unmarked word of a ``wanted`` stem delimited too.
-
-    The engine marks only what its own field matched; a word found through ``*_stems``
-    (``cameras`` for ``camera``) is marked here, in the text as written.
+    ``stems``: the English stems of its Latin words (what ``*_stems`` matched: ``cameras`` for
+    ``camera``); ``words``: its Japanese words, normalised (found inside a longer word of a body).
     """
-    if not wanted:
-        return text
-    parts = _MARKED.split(text)
-    for i in range(0, len(parts), 2):  # the even parts are outside the engine's marks
-        parts[i] = _SHOWN_WORD.sub(lambda m: f"{PRE}{m[0]}{POST}" if _stem_hit(m[0], wanted) else m[0], parts[i])
-    return "".join(parts)
+
+    stems: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()
+
+
+def query_marks(q: str) -> Marks:
+    """The :class:`Marks` of a query."""
+    words = terms(q)
+    return Marks(
+        stems=frozenset(s for word in words if not has_cjk(word) for s in stems(word)),
+        words=tuple(dict.fromkeys(normalize(word) for word in words if has_cjk(word))),
+    )
+
+
+NO_MARKS = Marks()
 
 
 def _marked_spans(fragment: str) -> tuple[str, set[int]]:
@@ -234,7 +237,67 @@ def _marked_spans(fragment: str) -> tuple[str, set[int]]:
     return "".join(text), marked
 
 
-def _first_fragment(hit: Mapping[str, Any], fields: Iterable[str]) -> str | None:
+def _delimited(text: str, marked: set[int]) -> str:
+    out, inside = [], False
+    for i, ch in enumerate(text):
+        if (i in marked) != inside:
+            out.append(POST if inside else PRE)
+            inside = not inside
+        out.append(ch)
+    if inside:
+        out.append(POST)
+    return "".join(out)
+
+
+def _stem_spans(text: str, wanted: frozenset[str]) -> list[range]:
+    """Where the Latin words of a ``wanted`` stem are in ``text``."""
+    if not wanted:
+        return []
+    return [
+        range(m.start(), m.end())
+        for m in _SHOWN_WORD.finditer(text)
+        if any(stem(w) in wanted for w in normalize(m[0]).split())
+    ]
+
+
+def _word_spans(text: str, word: str) -> list[range]:
+    """Where the normalised ``word`` is in ``text``, compared character by character after NFKC.
+
+    A half-width kana with its half-width (semi-)voiced mark is one character (``ｹﾞ`` is ``ゲ``).
+    """
+    if not word:
+        return []
+    folded: list[str] = []
+    source: list[range] = []  # the text positions behind each normalised character
+    i = 0
+    while i < len(text):
+        n = 2 if i + 1 < len(text) and text[i + 1] in "\uff9e\uff9f" else 1
+        piece = normalize(text[i : i + n])
+        folded.append(piece)
+        source += [range(i, i + n)] * len(piece)
+        i += n
+    flat = "".join(folded)
+    spans, at = [], flat.find(word)
+    while at >= 0:
+        spans.append(range(source[at].start, source[at + len(word) - 1].stop))
+        at = flat.find(word, at + len(word))
+    return spans
+
+
+def _add_marks(text: str, marked: set[int], marks: Marks) -> set[int]:
+    """``marked`` with the query's stems and (where the engine marked none of it) its words added."""
+    out = set(marked)
+    for span in _stem_spans(text, marks.stems):
+        out.update(span)
+    for word in marks.words:
+        spans = _word_spans(text, word)
+        if not any(set(span) <= marked for span in spans):  # the engine marked it somewhere: trust it
+            for span in spans:
+                out.update(span)
+    return out
+
+
+def _merged_fragment(hit: Mapping[str, Any], fields: Iterable[str]) -> tuple[str, set[int]] | None:
     """The best field's first fragment, with the marks of the other fields' same fragment added.
 
     A title can match one word in ``title`` and another inside a longer word in ``title.part``:
@@ -249,50 +312,43 @@ def _first_fragment(hit: Mapping[str, Any], fields: Iterable[str]) -> str | None
         other_text, other_marked = _marked_spans(other)
         if other_text == text:
             marked |= other_marked
-    out, inside = [], False
-    for i, ch in enumerate(text):
-        if (i in marked) != inside:
-            out.append(PRE if not inside else POST)
-            inside = not inside
-        out.append(ch)
-    if inside:
-        out.append(POST)
-    return "".join(out)
+    return text, marked
 
 
-def title_highlight(hit: Mapping[str, Any], title: str | None = None, wanted: frozenset[str] = frozenset()) -> str:
+def title_highlight(hit: Mapping[str, Any], title: str | None = None, marks: Marks = NO_MARKS) -> str:
     """The whole title with hits marked, escaped as :func:`mark` does.
 
     ``title`` is the title as it is now: when it differs from the indexed one (edited since), the
-    index's marks belong to the old text, so the current title is shown with only its ``wanted``
-    stems marked. ``wanted``: :func:`query_stems` of the query.
+    index's marks belong to the old text, so the current title is marked by ``marks`` alone
+    (:func:`query_marks` of the query); otherwise ``marks`` adds the English word forms.
     """
     indexed = str((hit.get("_source") or {}).get("title") or "")
     current = indexed if title is None else title
-    fragment = _first_fragment(hit, TITLE_HIGHLIGHTS)
+    fragment = _merged_fragment(hit, TITLE_HIGHLIGHTS)
     if fragment is not None and current == indexed:
-        return mark(mark_stems(fragment, wanted))
-    return mark(mark_stems(_undelimited(current), wanted))
+        text, marked = fragment
+        return mark(_delimited(text, _add_marks(text, marked, Marks(stems=marks.stems))))
+    text = _undelimited(current)
+    return mark(_delimited(text, _add_marks(text, set(), marks)))
 
 
-def snippet(hit: Mapping[str, Any], wanted: frozenset[str] = frozenset()) -> str:
-    """The body fragment with hits marked.
+def snippet(hit: Mapping[str, Any], marks: Marks = NO_MARKS) -> str:
+    """The body fragment with hits marked, the query's word forms and inner words too.
 
-    When the engine marked nothing in the body (the title matched, or only a word's stem did), an
-    excerpt from the first word of a ``wanted`` stem, else the start of the body.
+    When the engine marked nothing in the body (the title matched, or only a word's stem or a word
+    inside a longer one did), an excerpt from the first such word, else the start of the body.
     """
-    fragment = _first_fragment(hit, BODY_HIGHLIGHTS)
+    fragment = _merged_fragment(hit, BODY_HIGHLIGHTS)
     if fragment is not None:
-        return mark(mark_stems(fragment, wanted))
+        text, marked = fragment
+        return mark(_delimited(text, _add_marks(text, marked, marks)))
     body = _undelimited(str((hit.get("_source") or {}).get("body") or ""))
-    start = 0
-    if wanted:
-        first = next((m for m in _SHOWN_WORD.finditer(body) if _stem_hit(m[0], wanted)), None)
-        if first is not None and first.end() > SNIPPET_CHARS:
-            start = max(0, first.start() - SNIPPET_CHARS // 3)
+    spans = _stem_spans(body, marks.stems) + [span for word in marks.words for span in _word_spans(body, word)[:1]]
+    first = min(spans, key=lambda span: span.start, default=range(0))
+    start = max(0, first.start - SNIPPET_CHARS // 3) if first.stop > SNIPPET_CHARS else 0
     excerpt = body[start : start + SNIPPET_CHARS]
     more = "…" if start + SNIPPET_CHARS < len(body) else ""
-    return ("…" if start else "") + mark(mark_stems(excerpt, wanted)) + more
+    return ("…" if start else "") + mark(_delimited(excerpt, _add_marks(excerpt, set(), marks))) + more
 
 
 def _undelimited(text: str) -> str:

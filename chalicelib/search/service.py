@@ -32,11 +32,11 @@ Checked = dict[str, SearchResult | None]
 
 @dataclass(frozen=True)
 class Reader:
-    """One search's reader: who reads, their friends now, and the query's English stems to mark."""
+    """One search's reader: who reads, their friends now, and what of the query to mark."""
 
     member_id: str
     friends: frozenset[str]
-    wanted: frozenset[str]
+    marks: build.Marks
 
 
 #: Runs the caller's friends read and the sponsored step beside the organic search: each is a few
@@ -54,12 +54,12 @@ def result(
     hit: Mapping[str, Any],
     post: Post | None = None,
     community: Community | None = None,
-    wanted: frozenset[str] = frozenset(),
+    marks: build.Marks = build.NO_MARKS,
 ) -> SearchResult:
     """A hit as a result; with the current ``post`` (and its community) or ``community``, as they are now.
 
-    The snippet is always the index's highlight; the title is the current one. ``wanted``: the
-    query's English stems, marked where the engine could not (``query.query_stems``).
+    The snippet is always the index's highlight; the title is the current one. ``marks``: what of
+    the query to mark where the engine could not (``query.query_marks``).
     """
     source = hit.get("_source") or {}
     kind = source.get("type", "post")
@@ -77,8 +77,8 @@ def result(
             type="post",
             id=str(source.get("id")),
             title=title,
-            title_highlight=build.title_highlight(hit, title, wanted),
-            snippet=build.snippet(hit, wanted),
+            title_highlight=build.title_highlight(hit, title, marks),
+            snippet=build.snippet(hit, marks),
             community=ResultCommunity(id=community_id, name=name) if community_id else None,
             official=official,
             company_name=company_name if official else None,
@@ -90,8 +90,8 @@ def result(
         type=kind,
         id=str(source.get("id")),
         title=title,
-        title_highlight=build.title_highlight(hit, title, wanted),
-        snippet=build.snippet(hit, wanted),
+        title_highlight=build.title_highlight(hit, title, marks),
+        snippet=build.snippet(hit, marks),
         community=None,
         official=official,
         company_name=company_name if official else None,
@@ -156,7 +156,7 @@ class SearchService:
     def _check(self, hits: list[Mapping[str, Any]], checked: Checked, reader: Reader) -> None:
         """Record each hit's result as the caller may read it now (None: not readable), one batch read for all."""
         if self.check is None:
-            checked.update({build.position(h)[1]: result(h, wanted=reader.wanted) for h in hits})
+            checked.update({build.position(h)[1]: result(h, marks=reader.marks) for h in hits})
             return
         sources = [(h, h.get("_source") or {}) for h in hits]
         post_ids = {str(s.get("id")) for _, s in sources if s.get("type") == "post"}
@@ -171,12 +171,12 @@ class SearchService:
                 post = posts.get(item_id)
                 ok = post is not None and readable(post, reader.member_id, reader.friends)
                 community = communities.get(post.community_id or "") if post else None
-                found = result(hit, post, community, reader.wanted) if post and ok else None
+                found = result(hit, post, community, reader.marks) if post and ok else None
             elif source.get("type") == "community":
                 community = communities.get(item_id)
-                found = result(hit, community=community, wanted=reader.wanted) if community else None
+                found = result(hit, community=community, marks=reader.marks) if community else None
             else:
-                found = result(hit, wanted=reader.wanted)
+                found = result(hit, marks=reader.marks)
             checked[build.position(hit)[1]] = found
 
     def _survivors(
@@ -220,7 +220,7 @@ class SearchService:
         # the auction runs while the organic page is found and checked, and never fails the search.
         auction = BESIDE.submit(self._sponsored, caller, q) if after is None else None
         friend_ids = friends_read.result()
-        reader = Reader(caller.member_id, frozenset(friend_ids), build.query_stems(q))
+        reader = Reader(caller.member_id, frozenset(friend_ids), build.query_marks(q))
         want = limit + 1
         fetch = want + (CHECK_SPARE if self.check is not None else 0)
         checked: Checked = {}

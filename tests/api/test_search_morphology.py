@@ -90,4 +90,5 @@ def test_what_matched_by_a_stem_or_inside_a_word_is_highlighted(api, author, com
 
     by_id = {r["id"]: r for r in search(api, author, f"ゲーム {t}")}
     assert "<mark>キズナゲームス</mark>" in by_id[games]["title_highlight"]
-    assert "<mark>キズナゲームス</mark>" in by_id[games]["snippet"]
+    # the body: the word itself, marked here (the engine highlights only the body's morphemes)
+    assert "キズナ<mark>ゲーム</mark>ス" in by_id[games]["snippet"]

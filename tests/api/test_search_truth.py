@@ -75,8 +75,8 @@ def test_an_edited_title_is_shown_as_it_is_now(api, author, community, indexed):
     (result,) = page(api, author, word)["results"]
 
     assert result["title"] == f"新しい <題> {word}"
-    # The index's marks belong to the old title: the new one is escaped, unmarked, until it is indexed.
-    assert result["title_highlight"] == f"新しい &lt;題&gt; {word}"
+    # The index's marks belong to the old title: the new one is escaped and marked by the query's words.
+    assert result["title_highlight"] == f"新しい &lt;題&gt; <mark>{word}</mark>"
     indexed()
     (result,) = page(api, author, word)["results"]
     assert result["title_highlight"] == f"新しい &lt;題&gt; <mark>{word}</mark>"

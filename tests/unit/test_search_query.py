@@ -9,7 +9,7 @@ from chalicelib.search.query import (
     PRE,
     already_shown,
     mark,
-    query_stems,
+    query_marks,
     search_body,
     snippet,
     terms,
@@ -94,33 +94,44 @@ def test_a_title_only_hit_shows_the_escaped_start_of_the_body():
 
 
 def test_word_forms_found_by_their_stem_are_marked_where_the_engine_marked_nothing():
-    wanted = query_stems("Camera blogs")
+    wanted = query_marks("Camera blogs")
     hit = {
         "_source": {"title": "Cameras & blogging", "body": "x"},
         "highlight": {"body": [f"my {PRE}camera{POST} blog, ｃａｍｅｒａｓ too"]},
     }
-    assert title_highlight(hit, wanted=wanted) == "<mark>Cameras</mark> &amp; <mark>blogging</mark>"
+    assert title_highlight(hit, marks=wanted) == "<mark>Cameras</mark> &amp; <mark>blogging</mark>"
     # the engine's own mark stays one mark; full-width letters are the same word
     assert snippet(hit, wanted) == "my <mark>camera</mark> <mark>blog</mark>, <mark>ｃａｍｅｒａｓ</mark> too"
-    assert title_highlight({"_source": {"title": "Cameraman"}}, wanted=wanted) == "Cameraman"
+    assert title_highlight({"_source": {"title": "Cameraman"}}, marks=wanted) == "Cameraman"
 
 
 def test_a_body_matched_only_by_a_stem_shows_the_excerpt_around_it():
     body = "あ" * 300 + " customers " + "い" * 300
-    text = snippet({"_source": {"body": body}}, query_stems("customer"))
+    text = snippet({"_source": {"body": body}}, query_marks("customer"))
     assert text.startswith("…") and text.endswith("…") and "<mark>customers</mark>" in text
     assert len(text.replace("<mark>", "").replace("</mark>", "")) <= 122
 
 
 def test_japanese_words_are_highlighted_where_their_subfield_matched():
     fields = search_body("ゲーム", "all", "me", [], 10)["highlight"]["fields"]
-    assert list(fields) == ["title", "title.part", "title.script", "body", "body.part", "body.script"]
+    assert list(fields) == ["title", "title.part", "title.script", "body"]
     assert list(search_body("games", "all", "me", [], 10)["highlight"]["fields"]) == ["title", "body"]
     hit = {
         "_source": {"title": "キズナゲームスの新作", "body": ""},
         "highlight": {"title.part": [f"{PRE}キズナゲームス{POST}の新作"]},
     }
     assert title_highlight(hit) == "<mark>キズナゲームス</mark>の新作"
+
+
+def test_a_japanese_word_inside_a_longer_one_is_marked_in_the_body_here():
+    marks = query_marks("ゲーム zq1")
+    hit = {"_source": {"body": "ｷｽﾞﾅゲームスが発表 zq1"}, "highlight": {"body": [f"ｷｽﾞﾅゲームスが発表 {PRE}zq1{POST}"]}}
+    assert snippet(hit, marks) == "ｷｽﾞﾅ<mark>ゲーム</mark>スが発表 <mark>zq1</mark>"
+    # half-width forms are found as their full-width word
+    assert "<mark>ｹﾞｰﾑ</mark>" in snippet({"_source": {"body": "あ" * 200 + "ｹﾞｰﾑ"}}, marks)
+    # where the engine marked the word as a morpheme, the same letters inside another word stay unmarked
+    kyoto = {"_source": {"body": "京都と東京都"}, "highlight": {"body": [f"{PRE}京都{POST}と東京都"]}}
+    assert snippet(kyoto, query_marks("京都")) == "<mark>京都</mark>と東京都"
 
 
 def test_the_next_page_starts_at_the_last_score_and_skips_what_was_shown():
