@@ -52,9 +52,9 @@ import zlib
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain, islice
-from typing import Any
+from typing import Any, cast
 
 # ----------------------------------------------------------------------------------------------
 # configuration
@@ -437,10 +437,29 @@ _MESSENGERS = (
 )
 
 
+class _Lazy:
+    """A regex compiled on its first use: every cold start of the API imports the scorer, while
+    only writes run it, and compiling its patterns was a tenth of the app's own import time."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source, self._flags = pattern, flags
+
+    @cached_property
+    def _compiled(self) -> re.Pattern[str]:
+        return re.compile(self._source, self._flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Lazy(pattern, flags))
+
+
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     """A regex that finds any of ``words`` as whole words (not inside a longer Latin word)."""
     body = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    return re.compile(r"(?<![a-z])(" + body + r")(?![a-z])")
+    return _lazy(r"(?<![a-z])(" + body + r")(?![a-z])")
 
 
 _SEO_EN_RE = _alternation(SEO_EN)
@@ -463,22 +482,22 @@ STOPWORDS = frozenset(
 # ----------------------------------------------------------------------------------------------
 # text helpers
 
-_URL_RE = re.compile(r"(?:h?ttps?://|www\.)[^\s<>\"'()（）「」『』【】、。，！？!]+", re.IGNORECASE)
+_URL_RE = _lazy(r"(?:h?ttps?://|www\.)[^\s<>\"'()（）「」『』【】、。，！？!]+", re.IGNORECASE)
 _BARE_TLDS = (
     "com|net|org|jp|co|ly|gl|gd|to|io|me|info|biz|xyz|top|shop|site|online|club|icu|cc|us|in|at|id|red|blog|"
     "store|vip|ru|tk|pw|link|click|asia|tv|app|dev"
 )
-_BARE_RE = re.compile(
+_BARE_RE = _lazy(
     r"(?<![a-z0-9.@_-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _BARE_TLDS + r"))(?![a-z0-9-])(/[^\s<>\"')）」]*)?"
 )
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-_KANJI_KATA_RE = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]{2,}")
-_WORD_RE = re.compile(r"[a-z][a-z0-9'-]{2,}")
-_DIGITS_RE = re.compile(r"\d+")
-_SPACE_RE = re.compile(r"[\s\u3000]+")
-_PUNCT_RE = re.compile(r"[!！?？。、，,.・~〜ー\-…「」『』()（）【】★☆♪♡❤*#＊]+")
+_CJK_RE = _lazy(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_KANJI_KATA_RE = _lazy(r"[\u30a0-\u30ff\u3400-\u9fff]{2,}")
+_WORD_RE = _lazy(r"[a-z][a-z0-9'-]{2,}")
+_DIGITS_RE = _lazy(r"\d+")
+_SPACE_RE = _lazy(r"[\s\u3000]+")
+_PUNCT_RE = _lazy(r"[!！?？。、，,.・~〜ー\-…「」『』()（）【】★☆♪♡❤*#＊]+")
 # cp1252/Latin-1 characters a mis-decoded UTF-8 or Shift_JIS byte run consists of
-_LATIN_RUN_RE = re.compile(
+_LATIN_RUN_RE = _lazy(
     r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{2,}"
 )
 _TELLTALES = frozenset("縺繧繝縲\ufffd")
@@ -528,9 +547,9 @@ def _parent_words(parent_text: str) -> frozenset[str]:
     return frozenset(content_words(parent_text))
 
 
-_EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})")
-_PHONE_RE = re.compile(r"(?<!\d)(?:\+\d{1,3}[\s-]?\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|0\d{1,4}-\d{1,4}-\d{3,4})(?!\d)")
-_HANDLE_RE = re.compile(r"(?<![a-z0-9.])@[a-z0-9_]{4,}")
+_EMAIL_RE = _lazy(r"[a-z0-9._%+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})")
+_PHONE_RE = _lazy(r"(?<!\d)(?:\+\d{1,3}[\s-]?\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|0\d{1,4}-\d{1,4}-\d{3,4})(?!\d)")
+_HANDLE_RE = _lazy(r"(?<![a-z0-9.])@[a-z0-9_]{4,}")
 
 
 def _off_platform(norm: str, company: tuple[str, ...]) -> list[str]:
