@@ -1,15 +1,16 @@
 """The search re-check: the items behind a page of hits, read from DynamoDB as they are now.
 
-One ``BatchGetItem`` per table (posts; communities only when the page has communities or official
-posts), with strongly consistent reads: a post deleted, hidden or re-scoped a moment ago reads as
-such, however far behind the stream into the index is. PynamoDB splits more than 100 keys into
-several requests and retries unprocessed keys.
+One ``BatchGetItem`` for both tables (the posts, and the communities when the page has communities
+or official posts), with strongly consistent reads: a post deleted, hidden or re-scoped a moment
+ago reads as such, however far behind the stream into the index is. ``batch_get_across`` splits
+more than 100 keys into several requests and retries unprocessed keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
+from chalicelib.adapters.dynamodb.base import batch_get_across
 from chalicelib.adapters.dynamodb.community_store import _community
 from chalicelib.adapters.dynamodb.post_store import _post
 from chalicelib.adapters.dynamodb.tables import CommunityItem, PostItem
@@ -23,12 +24,15 @@ class SearchCheck:
     def current(
         self, post_ids: Collection[str], community_ids: Collection[str]
     ) -> tuple[dict[str, Post], dict[str, Community]]:
-        posts: dict[str, Post] = {}
-        communities: dict[str, Community] = {}
-        if post_ids:
-            items = PostItem.batch_get(sorted(set(post_ids)), consistent_read=True)
-            posts = {item.post_id: _post(item) for item in items}
-        if community_ids:
-            found = CommunityItem.batch_get(sorted(set(community_ids)), consistent_read=True)
-            communities = {item.community_id: _community(item) for item in found}
+        found = batch_get_across(
+            [
+                (PostItem, [{"post_id": {"S": i}} for i in sorted(set(post_ids))]),
+                (CommunityItem, [{"community_id": {"S": i}} for i in sorted(set(community_ids))]),
+            ],
+            consistent=True,
+        )
+        posts = {p.id: p for p in (_post(PostItem.from_raw_data(r)) for r in found[PostItem.Meta.table_name])}
+        communities = {
+            c.id: c for c in (_community(CommunityItem.from_raw_data(r)) for r in found[CommunityItem.Meta.table_name])
+        }
         return posts, communities
