@@ -46,7 +46,9 @@ class SessionStore(Protocol):
 
     def delete(self, session_id: str) -> None: ...
 
-    def delete_all(self, member_id: str) -> int: ...
+    def delete_all(self, member_id: str, keep: str | None = None) -> int:
+        """End every session of a member but ``keep``; how many ended."""
+        ...
 
 
 class InviteLookup(Protocol):

@@ -228,7 +228,10 @@ class AuthService:
         return token, expires_at
 
     def change_password(self, caller: Caller, req: PasswordChange) -> None:
-        """A new password, given the current one; wrong guesses count like failed logins."""
+        """A new password, given the current one; wrong guesses count like failed logins.
+
+        Every other session of the member ends: their tokens stop at once, the caller's goes on.
+        """
         now = self.clock()
         wait_s, _ = self.attempts.blocked_for(caller.handle, PASSWORD_CHANGE_SOURCE, now)
         if wait_s:
@@ -248,6 +251,8 @@ class AuthService:
             raise
         if not self.members.set_password(member, credentials.hash_password(req.new_password)):
             raise errors.Conflict("The profile changed meanwhile; retry.", code="edit_conflict")
+        # Whoever else held a session (a stolen token, a forgotten browser) is out; this one stays.
+        self.sessions.delete_all(member.id, keep=caller.session_id)
 
     def logout(self, caller: Caller) -> None:
         """End the caller's session: the token stops working at once."""

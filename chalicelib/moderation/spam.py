@@ -497,9 +497,7 @@ _DIGITS_RE = _lazy(r"\d+")
 _SPACE_RE = _lazy(r"[\s\u3000]+")
 _PUNCT_RE = _lazy(r"[!！?？。、，,.・~〜ー\-…「」『』()（）【】★☆♪♡❤*#＊]+")
 # cp1252/Latin-1 characters a mis-decoded UTF-8 or Shift_JIS byte run consists of
-_LATIN_RUN_RE = _lazy(
-    r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{2,}"
-)
+_LATIN_RUN_RE = _lazy(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{2,}")
 _TELLTALES = frozenset("縺繧繝縲\ufffd")
 
 

@@ -109,6 +109,21 @@ def test_a_password_change_needs_the_current_one(api, new_member):
     assert api.call("POST", "/auth/login", {"handle": alice.handle, "password": alice.password}).status_code == 401
 
 
+def test_a_password_change_ends_every_other_session_of_the_member(api, new_member):
+    alice, bob = new_member(), new_member()
+    other = api.call("POST", "/auth/login", {"handle": alice.handle, "password": alice.password})
+    assert other.status_code == 200
+    elsewhere = other.json_body["token"]
+    assert api.call("GET", "/me", token=elsewhere).status_code == 200
+
+    new = "another-long-passphrase"
+    res = api.call("POST", "/me/password", {"current_password": alice.password, "new_password": new}, token=alice.token)
+    assert res.status_code == 204
+    assert api.call("GET", "/me", token=elsewhere).status_code == 401  # the other browser is out
+    assert api.call("GET", "/me", token=alice.token).status_code == 200  # the one that changed it stays
+    assert api.call("GET", "/me", token=bob.token).status_code == 200  # nobody else is touched
+
+
 def test_a_companys_official_communities_oldest_first_with_the_readers_role(api, admin, new_member):
     owner, reader = new_member(), new_member()
     company = create_company(api, admin, name="公式一覧株式会社")

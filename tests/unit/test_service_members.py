@@ -89,8 +89,8 @@ class FakeSessions:
     def delete(self, session_id: str) -> None:
         self.by_id.pop(session_id, None)
 
-    def delete_all(self, member_id: str) -> int:
-        ended = [sid for sid, (mid, _) in self.by_id.items() if mid == member_id]
+    def delete_all(self, member_id: str, keep: str | None = None) -> int:
+        ended = [sid for sid, (mid, _) in self.by_id.items() if mid == member_id and sid != keep]
         for sid in ended:
             del self.by_id[sid]
         return len(ended)

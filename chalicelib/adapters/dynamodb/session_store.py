@@ -41,9 +41,9 @@ class SessionStore(Store):
         """End one session."""
         SessionItem(session_id).delete(add_version_condition=False)
 
-    def delete_all(self, member_id: str) -> int:
-        """End every session of a member; returns how many."""
-        ids = [s.session_id for s in SessionItem.by_member.query(member_id)]
+    def delete_all(self, member_id: str, keep: str | None = None) -> int:
+        """End every session of a member but ``keep``; returns how many."""
+        ids = [s.session_id for s in SessionItem.by_member.query(member_id) if s.session_id != keep]
         with SessionItem.batch_write() as batch:
             for sid in ids:
                 batch.delete(SessionItem(sid))
