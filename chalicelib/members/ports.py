@@ -58,17 +58,21 @@ class InviteLookup(Protocol):
 
 
 class LoginAttempts(Protocol):
-    """Failed logins in a window, per (handle, source address) and per source address."""
+    """Failed logins in a window, per (handle, source address) and per source address.
 
-    def blocked_for(self, handle: str, address: str, now: datetime) -> tuple[int, bool]:
-        """Seconds until the handle may try again from the address (0: not blocked), and whether
-        failures of the handle from the address are on record."""
+    An attempt is counted as a failure *before* its password is checked, and handed back when it
+    was right: so attempts made in parallel can never check more passwords than the limit allows.
+    """
+
+    def begin(self, handle: str, address: str, now: datetime) -> int:
+        """Count one attempt of the handle from the address, and of the address, unless either has
+        reached its limit in the current window: then the seconds until that window ends, and
+        nothing is counted. 0: counted, check the password."""
         ...
 
-    def record_failure(self, handle: str, address: str, now: datetime) -> None: ...
-
-    def clear(self, handle: str, address: str) -> None:
-        """Forget the handle's failures from the address (the address's own count stays)."""
+    def succeeded(self, handle: str, address: str) -> None:
+        """The attempt begun was right: forget the handle's failures from the address and give the
+        address its attempt back (the address's earlier failures stay)."""
         ...
 
 

@@ -205,7 +205,8 @@ class AuthService:
         another address: guessing at a handle cannot lock its member out.
         """
         now = self.clock()
-        wait_s, failed_before = self.attempts.blocked_for(req.handle, source_ip, now)
+        # Counted as a failure before the password is checked: parallel guesses cannot outrun the lock.
+        wait_s = self.attempts.begin(req.handle, source_ip, now)
         if wait_s:
             raise errors.RateLimited("Too many failed logins; try again later.", retry_after_s=wait_s)
         member = self.members.get_by_handle(req.handle)
@@ -214,10 +215,8 @@ class AuthService:
             # A time-limited ban that has ended is lifted on the member's first login after it.
             member = self.bans.lift_if_ended(member) or member
         if not ok or member is None or not member.active:
-            self.attempts.record_failure(req.handle, source_ip, now)
             raise errors.Unauthenticated("The handle or password is wrong.", code="invalid_credentials")
-        if failed_before:
-            self.attempts.clear(req.handle, source_ip)
+        self.attempts.succeeded(req.handle, source_ip)
         token, expires_at = self._start_session(member.id)
         return TokenResponse(token=token, expires_at=expires_at)
 
@@ -233,17 +232,17 @@ class AuthService:
         Every other session of the member ends: their tokens stop at once, the caller's goes on.
         """
         now = self.clock()
-        wait_s, _ = self.attempts.blocked_for(caller.handle, PASSWORD_CHANGE_SOURCE, now)
+        wait_s = self.attempts.begin(caller.handle, PASSWORD_CHANGE_SOURCE, now)
         if wait_s:
             raise errors.RateLimited("Too many wrong passwords; try again later.", retry_after_s=wait_s)
         member = self.members.get(caller.member_id)
         if member is None or not credentials.verify_password(member.password_hash, req.current_password):
-            self.attempts.record_failure(caller.handle, PASSWORD_CHANGE_SOURCE, now)
             raise errors.InvalidInput(
                 "The current password is wrong.",
                 code="invalid_credentials",
                 details=[{"path": "current_password", "message": "wrong password", "type": "invalid_credentials"}],
             )
+        self.attempts.succeeded(caller.handle, PASSWORD_CHANGE_SOURCE)
         try:
             credentials.check_password_policy(req.new_password, member.handle)
         except errors.InvalidInput as exc:

@@ -113,23 +113,30 @@ class FakeAttempts:
     max_per_address: int = MAX_FAILURES * 5
     by_key: dict[str, tuple[int, datetime]] = dataclasses.field(default_factory=dict)
 
-    def blocked_for(self, handle: str, address: str, now: datetime) -> tuple[int, bool]:
-        wait_s = 0
-        for key, limit in ((f"{handle.lower()}@{address}", self.max_failures), (f"@{address}", self.max_per_address)):
-            failures, ends = self.by_key.get(key, (0, now))
-            if failures >= limit and ends > now:
-                wait_s = max(wait_s, int((ends - now).total_seconds()))
-        return wait_s, f"{handle.lower()}@{address}" in self.by_key
+    def _reserve(self, key: str, limit: int, now: datetime) -> int:
+        failures, ends = self.by_key.get(key, (0, now))
+        if ends <= now:
+            failures, ends = 0, now + timedelta(seconds=self.window_s)
+        if failures >= limit:
+            return int((ends - now).total_seconds())
+        self.by_key[key] = (failures + 1, ends)
+        return 0
 
-    def record_failure(self, handle: str, address: str, now: datetime) -> None:
-        for key in (f"{handle.lower()}@{address}", f"@{address}"):
-            failures, ends = self.by_key.get(key, (0, now))
-            if ends <= now:
-                failures, ends = 0, now + timedelta(seconds=self.window_s)
-            self.by_key[key] = (failures + 1, ends)
+    def begin(self, handle: str, address: str, now: datetime) -> int:
+        pair = f"{handle.lower()}@{address}"
+        wait_s = self._reserve(pair, self.max_failures, now)
+        if wait_s:
+            return wait_s
+        wait_s = self._reserve(f"@{address}", self.max_per_address, now)
+        if wait_s:
+            failures, ends = self.by_key[pair]
+            self.by_key[pair] = (failures - 1, ends)
+        return wait_s
 
-    def clear(self, handle: str, address: str) -> None:
+    def succeeded(self, handle: str, address: str) -> None:
         self.by_key.pop(f"{handle.lower()}@{address}", None)
+        failures, ends = self.by_key[f"@{address}"]
+        self.by_key[f"@{address}"] = (failures - 1, ends)
 
 
 @dataclasses.dataclass
