@@ -1,7 +1,5 @@
 """Communities and their members: domain types and the shapes at the HTTP edge."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -107,7 +105,7 @@ class CommunityOut(Schema):
     your_role: CommunityRole | None = Field(default=None, description="Your role here (single community reads).")
 
     @classmethod
-    def of(cls, c: Community, owner: MemberRef, your_role: CommunityRole | None = None) -> CommunityOut:
+    def of(cls, c: Community, owner: MemberRef, your_role: CommunityRole | None = None) -> "CommunityOut":
         return cls(
             id=c.id,
             name=c.name,
@@ -129,5 +127,5 @@ class CommunityMemberOut(Schema):
     joined_at: datetime
 
     @classmethod
-    def of(cls, m: Membership, who: MemberRef) -> CommunityMemberOut:
+    def of(cls, m: Membership, who: MemberRef) -> "CommunityMemberOut":
         return cls(handle=who.handle, display_name=who.display_name, role=m.role, joined_at=m.joined_at)

@@ -1,7 +1,5 @@
 """Verified companies, their staff, the inquiry inbox and public response metrics."""
 
-from __future__ import annotations
-
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,7 +53,7 @@ class CompanyOut(Schema):
     created_at: datetime
 
     @classmethod
-    def of(cls, c: Company) -> CompanyOut:
+    def of(cls, c: Company) -> "CompanyOut":
         return cls(id=c.id, name=c.name, website=c.website, created_at=c.created_at)
 
 
@@ -78,7 +76,7 @@ class StaffOut(Schema):
     since: datetime
 
     @classmethod
-    def of(cls, s: Staff, display_name: str) -> StaffOut:
+    def of(cls, s: Staff, display_name: str) -> "StaffOut":
         return cls(handle=s.handle, display_name=display_name, role=s.role, since=s.since)
 
 

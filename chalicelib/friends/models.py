@@ -1,7 +1,5 @@
 """Friend links ("my mixi"): mutual, made by requesting each other."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -32,7 +30,7 @@ class FriendOut(Schema):
     since: datetime
 
     @classmethod
-    def of(cls, link: Friendship, display_name: str) -> FriendOut:
+    def of(cls, link: Friendship, display_name: str) -> "FriendOut":
         return cls(handle=link.other_handle, display_name=display_name, state=link.state, since=link.since)
 
 

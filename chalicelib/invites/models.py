@@ -1,7 +1,5 @@
 """Invitations: the only way in."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -48,7 +46,7 @@ class InviteOut(Schema):
     url: str = Field(description="The invite link: it opens the web client's signup with the code filled in.")
 
     @classmethod
-    def of(cls, invite: Invite, now: datetime, web_url: str = "") -> InviteOut:
+    def of(cls, invite: Invite, now: datetime, web_url: str = "") -> "InviteOut":
         return cls(
             url=f"{web_url}/#/signup?code={quote(invite.code, safe='')}",
             code=invite.code,

@@ -3,8 +3,6 @@
 The member record itself (:class:`chalicelib.kernel.Member`) is in the kernel: every domain reads it.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,7 +128,7 @@ class ProfileUpdate(Strict):
     bio: Bio | None = Field(default=None, description="About you, shown on your profile; empty clears it.")
 
     @model_validator(mode="after")
-    def _something_to_change(self) -> ProfileUpdate:
+    def _something_to_change(self) -> "ProfileUpdate":
         if self.display_name is None and self.email is None and self.bio is None:
             raise ValueError("give display_name, email or bio")
         return self
@@ -150,7 +148,7 @@ class MemberSelf(Schema):
     bio: str = ""
 
     @classmethod
-    def of(cls, m: Member) -> MemberSelf:
+    def of(cls, m: Member) -> "MemberSelf":
         return cls(
             bio=m.bio,
             id=m.id,
@@ -177,7 +175,7 @@ class MemberPublic(Schema):
     )
 
     @classmethod
-    def of(cls, m: Member, relation: Relation = "none") -> MemberPublic:
+    def of(cls, m: Member, relation: Relation = "none") -> "MemberPublic":
         return cls(handle=m.handle, display_name=m.display_name, joined_at=m.created_at, bio=m.bio, relation=relation)
 
 
@@ -208,7 +206,7 @@ class Stats(Schema):
     posts: int
 
     @classmethod
-    def of(cls, t: SiteTotals) -> Stats:
+    def of(cls, t: SiteTotals) -> "Stats":
         return cls(
             members=MemberCounts(
                 cumulative=t.members_cumulative, active=t.members_active, withdrawn=t.members_withdrawn

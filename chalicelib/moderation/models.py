@@ -1,7 +1,5 @@
 """Reports and their resolution: domain types and the shapes at the HTTP edge."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -105,7 +103,7 @@ class ReportOut(Schema):
     created_at: datetime
 
     @classmethod
-    def of(cls, r: Report) -> ReportOut:
+    def of(cls, r: Report) -> "ReportOut":
         return cls(
             id=r.id,
             target_type=r.target_type,
@@ -127,7 +125,7 @@ class ReportDetail(ReportOut):
     resolved_at: datetime | None
 
     @classmethod
-    def of(cls, r: Report) -> ReportDetail:
+    def of(cls, r: Report) -> "ReportDetail":
         return cls(
             **ReportOut.of(r).model_dump(),
             reporter=r.reporter_handle,
@@ -215,7 +213,7 @@ class Standing(Schema):
     invites_left: int
 
     @classmethod
-    def of(cls, m: Member) -> Standing:
+    def of(cls, m: Member) -> "Standing":
         return cls(
             handle=m.handle,
             display_name=m.display_name,
@@ -232,7 +230,7 @@ class Standing(Schema):
 
 
 class TreeNode(Standing):
-    invitees: list[TreeNode] = Field(default_factory=list)
+    invitees: list["TreeNode"] = Field(default_factory=list)
 
 
 class InviteTree(Schema):
@@ -252,7 +250,7 @@ class AuditOut(Schema):
     at: datetime
 
     @classmethod
-    def of(cls, e: AuditEntry) -> AuditOut:
+    def of(cls, e: AuditEntry) -> "AuditOut":
         return cls(
             id=e.id,
             actor=e.actor_handle,
@@ -347,7 +345,7 @@ class HeldOut(Schema):
     reviewed_at: datetime | None
 
     @classmethod
-    def of(cls, h: HeldEntry, author: MemberRef) -> HeldOut:
+    def of(cls, h: HeldEntry, author: MemberRef) -> "HeldOut":
         return cls(
             id=h.id,
             type=h.item_type,

@@ -4,8 +4,6 @@ Both are written by the stream consumer (``chalicelib.notifications.consumer``) 
 caused them, never by the request itself: a notification can never block or fail a comment.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -97,7 +95,7 @@ class NotificationOut(Schema):
     company_id: str | None = None
 
     @classmethod
-    def of(cls, n: Notification, actor: MemberRef | None) -> NotificationOut:
+    def of(cls, n: Notification, actor: MemberRef | None) -> "NotificationOut":
         return cls(
             id=n.id,
             kind=n.kind,
@@ -124,7 +122,7 @@ class MarkRead(Strict):
     all: bool = Field(default=False, description=f"Mark every unread one read (up to {MARK_READ_MAX} per call).")
 
     @model_validator(mode="after")
-    def _one_of(self) -> MarkRead:
+    def _one_of(self) -> "MarkRead":
         if (self.ids is None) == (not self.all):
             raise ValueError("give ids or all: true")
         return self

@@ -1,7 +1,5 @@
 """Campaigns, placements and their reports: domain types and the shapes at the HTTP edge."""
 
-from __future__ import annotations
-
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -168,7 +166,7 @@ class CampaignCreate(Strict):
     status: CampaignStatus = "active"
 
     @model_validator(mode="after")
-    def _keywords_unique(self) -> CampaignCreate:
+    def _keywords_unique(self) -> "CampaignCreate":
         _unique_keywords(self.keywords)
         return self
 
@@ -186,7 +184,7 @@ class CampaignUpdate(Strict):
     status: CampaignStatus | None = None
 
     @model_validator(mode="after")
-    def _keywords_unique(self) -> CampaignUpdate:
+    def _keywords_unique(self) -> "CampaignUpdate":
         _unique_keywords(self.keywords)
         return self
 
@@ -217,7 +215,7 @@ class CampaignOut(Schema):
     updated_at: dt.datetime
 
     @classmethod
-    def of(cls, c: Campaign) -> CampaignOut:
+    def of(cls, c: Campaign) -> "CampaignOut":
         return cls(
             id=c.id,
             company_id=c.company_id,
@@ -251,7 +249,7 @@ class SponsoredOut(Schema):
     click_token: str = Field(description="POST /placements/{click_token}/click when the member follows it.")
 
     @classmethod
-    def of(cls, s: Sponsored) -> SponsoredOut:
+    def of(cls, s: Sponsored) -> "SponsoredOut":
         c = s.campaign
         return cls(
             ad_id=c.id,

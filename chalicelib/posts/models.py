@@ -1,7 +1,5 @@
 """Posts (community topics, inquiries, diary entries) and comments: domain types and edge shapes."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,7 +134,7 @@ class PostUpdate(Strict):
     visibility: Visibility | None = None
 
     @model_validator(mode="after")
-    def _something_to_change(self) -> PostUpdate:
+    def _something_to_change(self) -> "PostUpdate":
         if self.title is None and self.body is None and self.visibility is None:
             raise ValueError("give title, body or visibility")
         return self
@@ -178,7 +176,7 @@ class PostOut(Schema):
     held: bool = Field(default=False, description=HELD_HELP)
 
     @classmethod
-    def of(cls, p: Post, author: MemberRef) -> PostOut:
+    def of(cls, p: Post, author: MemberRef) -> "PostOut":
         return cls(
             id=p.id,
             kind=p.kind,
@@ -207,7 +205,7 @@ class CommentOut(Schema):
     held: bool = Field(default=False, description=HELD_HELP)
 
     @classmethod
-    def of(cls, c: Comment, author: MemberRef) -> CommentOut:
+    def of(cls, c: Comment, author: MemberRef) -> "CommentOut":
         return cls(
             id=c.id,
             post_id=c.post_id,

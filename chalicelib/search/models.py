@@ -1,7 +1,5 @@
 """GET /search: the query string and the response shapes."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
