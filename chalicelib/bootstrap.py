@@ -230,7 +230,7 @@ def build(s: Settings) -> Services:
         bans=bans,
         audit=audit,
         review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics, audit=audit),
-        notifications=NotificationService(st.notifications, st.members, posts),
+        notifications=NotificationService(st.notifications, st.members, posts, st.companies),
         limiter=limiter,
         origin_secret=OriginSecret(s),
     )

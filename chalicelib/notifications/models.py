@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from chalicelib.communities.models import CompanyRef
 from chalicelib.kernel import MemberRef, Schema, Strict
 
 NoticeKind = Literal[
@@ -93,9 +94,13 @@ class NotificationOut(Schema):
     title: str | None = Field(default=None, description="The post's title when it happened (member text).")
     community_id: str | None = None
     company_id: str | None = None
+    company: CompanyRef | None = Field(
+        default=None,
+        description="The company that answered (official_answer) or was asked (new_inquiry), by its current name.",
+    )
 
     @classmethod
-    def of(cls, n: Notification, actor: MemberRef | None) -> "NotificationOut":
+    def of(cls, n: Notification, actor: MemberRef | None, company: CompanyRef | None = None) -> "NotificationOut":
         return cls(
             id=n.id,
             kind=n.kind,
@@ -107,6 +112,7 @@ class NotificationOut(Schema):
             title=n.title,
             community_id=n.community_id,
             company_id=n.company_id,
+            company=company,
         )
 
 

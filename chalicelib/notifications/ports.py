@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from chalicelib.companies.models import Company
 from chalicelib.kernel import Caller
 from chalicelib.notifications.models import FeedEntry, Notification
 from chalicelib.pagination import Slice
@@ -50,3 +51,9 @@ class ReadablePosts(Protocol):
 
     def readable_many(self, caller: Caller, post_ids: Sequence[str]) -> list[PostOut]:
         """Those of the posts that the caller may read now, in the given order."""
+
+
+class CompanyNames(Protocol):
+    """The companies a page of notifications names (``companies.ports.CompanyStore`` has it)."""
+
+    def get(self, company_id: str) -> Company | None: ...

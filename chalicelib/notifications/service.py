@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from chalicelib.communities.models import CompanyRef
 from chalicelib.kernel import Caller, MemberDirectory, member_views
 from chalicelib.notifications.models import (
     MARK_READ_MAX,
@@ -15,10 +16,12 @@ from chalicelib.notifications.models import (
     UnreadCount,
     entry_id,
 )
-from chalicelib.notifications.ports import NotificationStore, ReadablePosts, Recipients
+from chalicelib.notifications.ports import CompanyNames, NotificationStore, ReadablePosts, Recipients
 from chalicelib.pagination import Page
 from chalicelib.posts.models import PostOut
 
+#: The kinds whose notification names its company: the one that answered, the one that was asked.
+COMPANY_KINDS = frozenset({"official_answer", "new_inquiry"})
 #: The unread badge counts up to this many.
 UNREAD_CAP = 1000
 
@@ -76,17 +79,29 @@ class NotificationDelivery:
 class NotificationService:
     """A member's notifications (list, unread count, mark read) and friends' diary feed."""
 
-    def __init__(self, store: NotificationStore, members: MemberDirectory, posts: ReadablePosts):
+    def __init__(
+        self, store: NotificationStore, members: MemberDirectory, posts: ReadablePosts, companies: CompanyNames
+    ):
         self.store = store
         self.members = members
         self.posts = posts
+        self.companies = companies
 
     def list(self, caller: Caller, limit: int, cursor: str | None) -> Page[NotificationOut]:
-        """The caller's notifications, newest first."""
+        """The caller's notifications, newest first; an official answer names its company as it is called now."""
         found = self.store.list(caller.member_id, limit, cursor)
         refs, _ = member_views(self.members, (n.actor_id for n in found.items if n.actor_id))
+        named = {n.company_id for n in found.items if n.company_id and n.kind in COMPANY_KINDS}
+        companies = {c.id: CompanyRef(id=c.id, name=c.name) for c in map(self.companies.get, sorted(named)) if c}
         return Page[NotificationOut](
-            items=[NotificationOut.of(n, refs.get(n.actor_id) if n.actor_id else None) for n in found.items],
+            items=[
+                NotificationOut.of(
+                    n,
+                    refs.get(n.actor_id) if n.actor_id else None,
+                    companies.get(n.company_id) if n.company_id and n.kind in COMPANY_KINDS else None,
+                )
+                for n in found.items
+            ],
             next_cursor=found.next_cursor,
         )
 

@@ -35,6 +35,7 @@ def test_a_comment_notifies_the_author_once_even_when_the_stream_is_replayed(api
     items = notifications(api, alice)
     assert [(n["kind"], n["post_id"], n["title"]) for n in items] == [("comment", topic["id"], "<b>ラーメン</b>の話")]
     assert items[0]["actor"] == {"handle": bob.handle, "display_name": "ボブ"} and items[0]["read"] is False
+    assert items[0]["company"] is None  # only official answers and inquiries name a company
     assert unread(api, alice) == 1
     assert notifications(api, bob) == []
 
@@ -86,8 +87,8 @@ def test_an_inquiry_tells_the_staff_and_the_official_answer_tells_the_asker(api,
     join(api, customer, shop.community["id"])
     inquiry = post_topic(api, customer, shop.community["id"], title="保証について")
     indexed()
-    staff_kinds = {n["kind"] for n in notifications(api, shop.owner)}
-    assert "new_inquiry" in staff_kinds
+    (asked,) = [n for n in notifications(api, shop.owner) if n["kind"] == "new_inquiry"]
+    assert asked["company"] == {"id": shop.company["id"], "name": shop.company["name"]}
     answer = comment(api, shop.agent, inquiry["id"], body="保証は一年です。")
     assert answer.status_code == 201 and answer.json_body["official"] is True
     indexed()
@@ -95,6 +96,8 @@ def test_an_inquiry_tells_the_staff_and_the_official_answer_tells_the_asker(api,
     assert [(n["post_id"], n["title"], n["company_id"]) for n in answers] == [
         (inquiry["id"], "保証について", shop.company["id"])
     ]
+    # The asker hears it from the company (the staff member who wrote it is the actor).
+    assert answers[0]["company"] == {"id": shop.company["id"], "name": shop.company["name"]}
 
 
 def test_friends_see_new_diary_entries_in_their_feed_as_they_may_read_them(api, new_member, indexed):

@@ -119,9 +119,10 @@ def test_an_official_answer_tells_the_asker_and_an_inquiry_the_staff_in_english_
     expect(page.locator("#notifications-page h1")).to_have_text("Notifications")
     item = page.locator("#notification-list li.notification.unread")
     expect(item).to_have_count(1)
-    expect(item.locator(".sentence")).to_contain_text(
-        "gave an official answer to your inquiry “保証について <i>教えて</i>”"
-    )
+    # From the company, by name, with the staff member who wrote it.
+    sentence = item.locator(".sentence")
+    expect(sentence.locator(".company")).to_have_text(shop.company["name"])
+    expect(sentence).to_contain_text("gave an official answer to your inquiry “保証について <i>教えて</i>”")
     assert item.locator("i").count() == 0
     expect(page.locator("#unread-summary")).to_have_text("1 unread")
     no_horizontal_overflow(page)
@@ -136,7 +137,7 @@ def test_an_official_answer_tells_the_asker_and_an_inquiry_the_staff_in_english_
     open_notifications(staff)
     new = staff.locator("#notification-list li.notification.kind-new_inquiry")
     expect(new).to_have_count(1)
-    expect(new).to_contain_text("Kumiko sent a new inquiry “保証について <i>教えて</i>”")
+    expect(new).to_contain_text(f"Kumiko sent {shop.company['name']} a new inquiry “保証について <i>教えて</i>”")
     expect(new.locator("a")).to_have_attribute("href", f"#/dashboard/{shop.company['id']}?tab=inbox")
     no_horizontal_overflow(staff)
     shot(staff, "notifications-staff-en-phone")

@@ -10,7 +10,7 @@ import { Sentence } from "./notifications";
 const note = (over: Partial<Notification>): Notification => ({
   id: "n1", kind: "comment", created_at: "2025-01-02T03:04:05Z", read: false,
   actor: { handle: "hanako", display_name: "花子" }, post_id: "p1", comment_id: "c1", title: "ラーメン",
-  community_id: "c9", company_id: null, ...over,
+  community_id: "c9", company_id: null, company: null, ...over,
 }); // fmt: skip
 
 describe("who sees which moderation tab", () => {
@@ -96,6 +96,11 @@ describe("notifications", () => {
   test("an unknown kind still reads as a sentence", () => {
     expect(notificationKey({ kind: "something_new" as Notification["kind"], actor: null })).toBe("notifications.kind.other");
     expect(notificationKey({ kind: "official_answer", actor: null })).toBe("notifications.kind.official_answer_noactor");
+    const company = { id: "c1", name: "任天堂" };
+    const actor = { handle: "agent", display_name: "担当" };
+    expect(notificationKey({ kind: "official_answer", actor, company })).toBe("notifications.kind.official_answer_company");
+    expect(notificationKey({ kind: "new_inquiry", actor, company })).toBe("notifications.kind.new_inquiry_company");
+    expect(notificationKey({ kind: "comment", actor, company: null })).toBe("notifications.kind.comment");
   });
 
   test("the sentence is in the reader's language, and a title with markup stays text", () => {
@@ -108,5 +113,9 @@ describe("notifications", () => {
     render(<Sentence n={note({ kind: "friend_request", title: null })} />, host);
     expect(host.textContent).toBe("花子 sent you a friend request");
     setLang("ja");
+    const answered = note({ kind: "official_answer", title: "保証", company: { id: "c1", name: "<b>任天堂</b>" } });
+    render(<Sentence n={answered} />, host);
+    expect(host.querySelector("b")).toBeNull();
+    expect(host.textContent).toBe("<b>任天堂</b>（花子 さん）があなたの問い合わせ「保証」に公式回答しました");
   });
 });

@@ -129,9 +129,11 @@ const KINDS = new Set<string>([
   "held_approved", "held_rejected", "new_inquiry",
 ]); // fmt: skip
 
-/** The message key of a notification's sentence (`{actor}` and `{title}` are its slots). */
-export function notificationKey(n: Pick<Notification, "kind" | "actor">): string {
+/** The message key of a notification's sentence (`{actor}`, `{title}` and `{company}` are its slots). */
+export function notificationKey(n: Pick<Notification, "kind" | "actor"> & { company?: Notification["company"] }): string {
   if (!KINDS.has(n.kind)) return "notifications.kind.other";
   if (n.kind === "official_answer" && !n.actor) return "notifications.kind.official_answer_noactor";
+  // The company that answered, or was asked, is named where the API gives it.
+  if ((n.kind === "official_answer" || n.kind === "new_inquiry") && n.company) return `notifications.kind.${n.kind}_company`;
   return `notifications.kind.${n.kind}`;
 }

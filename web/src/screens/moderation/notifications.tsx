@@ -24,7 +24,11 @@ export function Sentence({ n }: { n: Notification }) {
   return (
     <Template
       text={has(key) ? t(key) : t("notifications.kind.other")}
-      slots={{ actor: <strong class="actor">{actor}</strong>, title: <span class="title">{title}</span> }}
+      slots={{
+        actor: <strong class="actor">{actor}</strong>,
+        title: <span class="title">{title}</span>,
+        company: <strong class="company">{n.company?.name ?? ""}</strong>,
+      }}
     />
   );
 }
