@@ -91,15 +91,13 @@ class NotificationService:
         """The caller's notifications, newest first; an official answer names its company as it is called now."""
         found = self.store.list(caller.member_id, limit, cursor)
         refs, _ = member_views(self.members, (n.actor_id for n in found.items if n.actor_id))
-        named = {n.company_id for n in found.items if n.company_id and n.kind in COMPANY_KINDS}
-        companies = {c.id: CompanyRef(id=c.id, name=c.name) for c in map(self.companies.get, sorted(named)) if c}
+        named = {n.id: n.company_id for n in found.items if n.company_id and n.kind in COMPANY_KINDS}
+        companies = {
+            c.id: CompanyRef(id=c.id, name=c.name) for c in map(self.companies.get, sorted(set(named.values()))) if c
+        }
         return Page[NotificationOut](
             items=[
-                NotificationOut.of(
-                    n,
-                    refs.get(n.actor_id) if n.actor_id else None,
-                    companies.get(n.company_id) if n.company_id and n.kind in COMPANY_KINDS else None,
-                )
+                NotificationOut.of(n, refs.get(n.actor_id) if n.actor_id else None, companies.get(named.get(n.id, "")))
                 for n in found.items
             ],
             next_cursor=found.next_cursor,

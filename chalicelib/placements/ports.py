@@ -22,20 +22,15 @@ class CampaignStore(Protocol):
 
     def get(self, company_id: str, campaign_id: str) -> Campaign | None: ...
 
-    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[str, Campaign]:
-        """Campaigns by (company id, campaign id), keyed by campaign id."""
-        ...
-
     def by_company(self, company_id: str, limit: int, cursor: str | None) -> Slice[Campaign]: ...
 
     def replace(self, campaign: Campaign, read_version: int) -> None:
         """Write the edited campaign if unchanged since ``read_version``; Conflict ``edit_conflict``."""
         ...
 
-    def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]: ...
-
     def bidding(self, keys: Iterable[tuple[str, str]], day: str) -> dict[str, tuple[Campaign, Budget]]:
-        """:meth:`get_many` with each campaign's budget of ``day`` beside it (one read: the auction's)."""
+        """Campaigns by (company id, campaign id), keyed by campaign id, each with its budget of
+        ``day`` (a day without clicks has its whole budget); one read: the auction's."""
         ...
 
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stem, stems
+from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stems
 
 SearchType = Literal["all", "posts", "communities"]
 
@@ -253,11 +253,7 @@ def _stem_spans(text: str, wanted: frozenset[str]) -> list[range]:
     """Where the Latin words of a ``wanted`` stem are in ``text``."""
     if not wanted:
         return []
-    return [
-        range(m.start(), m.end())
-        for m in _SHOWN_WORD.finditer(text)
-        if any(stem(w) in wanted for w in normalize(m[0]).split())
-    ]
+    return [range(m.start(), m.end()) for m in _SHOWN_WORD.finditer(text) if any(s in wanted for s in stems(m[0]))]
 
 
 def _word_spans(text: str, word: str) -> list[range]:

@@ -39,8 +39,8 @@ class Reader:
     marks: build.Marks
 
 
-#: Runs the caller's friends read and the sponsored step beside the organic search: each is a few
-#: round trips to DynamoDB or the index that need nothing from the others (threads: it is all I/O).
+#: Runs the sponsored step beside the friends read and the organic search: a few round trips to
+#: DynamoDB, the index and the ranking Lambda that need nothing from them (threads: it is all I/O).
 #: One pool per process, shared by every request (a Lambda keeps it between invocations).
 BESIDE = ThreadPoolExecutor(max_workers=16, thread_name_prefix="search-beside")
 
@@ -215,11 +215,11 @@ class SearchService:
         self.limiter.hit(caller, "search")  # before any port: a refused search costs no reads
         scope = self._scope(caller, q, search_type, community_id)
         after = self._after(scope, cursor)
-        friends_read = BESIDE.submit(self.friends.friend_ids, caller.member_id, FRIENDS_CAP)
         # Only a first page that may be shown gets placements (after the limit and the cursor passed):
-        # the auction runs while the organic page is found and checked, and never fails the search.
+        # the auction runs while the friends are read and the organic page is found and checked,
+        # and never fails the search.
         auction = BESIDE.submit(self._sponsored, caller, q) if after is None else None
-        friend_ids = friends_read.result()
+        friend_ids = self.friends.friend_ids(caller.member_id, FRIENDS_CAP)
         reader = Reader(caller.member_id, frozenset(friend_ids), build.query_marks(q))
         want = limit + 1
         fetch = want + (CHECK_SPARE if self.check is not None else 0)

@@ -61,9 +61,6 @@ class FakeCampaigns:
     def get(self, company_id: str, campaign_id: str) -> Campaign | None:
         return self.campaigns.get((company_id, campaign_id))
 
-    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[str, Campaign]:
-        return {k[1]: self.campaigns[k] for k in keys if k in self.campaigns}
-
     def by_company(self, company_id: str, limit: int, cursor: str | None) -> Slice[Campaign]:
         return Slice([c for (co, _), c in self.campaigns.items() if co == company_id][:limit])
 
@@ -71,13 +68,9 @@ class FakeCampaigns:
         self.replaced.append((campaign, read_version))
         self.campaigns[(campaign.company_id, campaign.id)] = campaign
 
-    def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]:
-        return {c.id: Budget(c.id, day, c.daily_budget, self.remaining.get(c.id, c.daily_budget)) for c in campaigns}
-
     def bidding(self, keys: Iterable[tuple[str, str]], day: str) -> dict[str, tuple[Campaign, Budget]]:
-        found = self.get_many(keys)
-        budgets = self.budgets(list(found.values()), day)
-        return {cid: (c, budgets[cid]) for cid, c in found.items()}
+        found = [self.campaigns[k] for k in keys if k in self.campaigns]
+        return {c.id: (c, Budget(c.id, day, c.daily_budget, self.remaining.get(c.id, c.daily_budget))) for c in found}
 
     def charge(self, impression: Impression, campaign: Campaign, day: str, now: datetime) -> str:
         if impression.nonce in self.clicks:

@@ -53,6 +53,12 @@ from chalicelib.placements.tokens import Impression
 CLICK_ATTEMPTS = 25
 
 
+def _day_budgets(items: Iterable[BudgetItem], campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]:
+    """Each campaign's budget of ``day`` from its budget item; a day without clicks yet has its whole budget."""
+    found = {item.campaign_id: Budget(item.campaign_id, day, int(item.budget), int(item.remaining)) for item in items}
+    return {c.id: found.get(c.id) or Budget(c.id, day, c.daily_budget, c.daily_budget) for c in campaigns}
+
+
 def _campaign(item: CampaignItem) -> Campaign:
     return Campaign(
         id=item.campaign_id,
@@ -116,11 +122,6 @@ class CampaignStore(Store):
         except DoesNotExist:
             return None
 
-    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[str, Campaign]:
-        """Campaigns by (company id, campaign id); missing ones are left out."""
-        keys = list(dict.fromkeys(keys))
-        return {item.campaign_id: _campaign(item) for item in CampaignItem.batch_get(keys)} if keys else {}
-
     def by_company(self, company_id: str, limit: int, cursor: str | None) -> Slice[Campaign]:
         """A company's campaigns, newest first."""
         return self.page(
@@ -157,29 +158,17 @@ class CampaignStore(Store):
                 (BudgetItem, [{"campaign_id": {"S": cid}, "day": {"S": day}} for _, cid in keys]),
             ]
         )
-        budgets = {
-            item.campaign_id: Budget(item.campaign_id, day, int(item.budget), int(item.remaining))
-            for item in map(BudgetItem.from_raw_data, found[BudgetItem.Meta.table_name])
-        }
-        out: dict[str, tuple[Campaign, Budget]] = {}
-        for item in map(CampaignItem.from_raw_data, found[CampaignItem.Meta.table_name]):
-            c = _campaign(item)
-            out[c.id] = (c, budgets.get(c.id) or Budget(c.id, day, c.daily_budget, c.daily_budget))
-        return out
+        campaigns = [_campaign(CampaignItem.from_raw_data(raw)) for raw in found[CampaignItem.Meta.table_name]]
+        items = map(BudgetItem.from_raw_data, found[BudgetItem.Meta.table_name])
+        budgets = _day_budgets(items, campaigns, day)
+        return {c.id: (c, budgets[c.id]) for c in campaigns}
 
     # --- budgets ---------------------------------------------------------------------------------
 
     def budgets(self, campaigns: Sequence[Campaign], day: str) -> dict[str, Budget]:
         """Each campaign's budget of ``day`` (a day without clicks yet has its whole budget)."""
-        found = (
-            {
-                item.campaign_id: Budget(item.campaign_id, day, int(item.budget), int(item.remaining))
-                for item in BudgetItem.batch_get([(c.id, day) for c in campaigns])
-            }
-            if campaigns
-            else {}
-        )
-        return {c.id: found.get(c.id) or Budget(c.id, day, c.daily_budget, c.daily_budget) for c in campaigns}
+        items = BudgetItem.batch_get([(c.id, day) for c in campaigns]) if campaigns else []
+        return _day_budgets(items, campaigns, day)
 
     def _open_day(self, campaign: Campaign, day: str) -> None:
         """Create the day's budget item on its first click (a no-op when it exists)."""
