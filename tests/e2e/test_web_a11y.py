@@ -75,6 +75,8 @@ def test_the_main_screens_pass_axe(new_page: Any, web_url: str, world: dict[str,
         found[name] = violations(page)
     staff = world["shop"].owner
     page.click("#nav >> text=" + ("ログアウト" if lang == "ja" else "Log out"))
+    # Logged out before logging in again: a logout still in flight would land on #/login later.
+    expect(page.locator("#login-page")).to_be_visible()
     log_in(page, web_url, staff.handle, staff.password)
     page.goto(f"{web_url}/#/dashboard/{world['shop'].company['id']}")
     expect(page.locator("#company-page")).to_be_visible(timeout=15_000)
