@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from chalicelib.adapters.dynamodb import tables
 from chalicelib.adapters.dynamodb.ban_store import AuditStore, BanStore
@@ -59,8 +60,7 @@ from chalicelib.search.service import SearchService
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Stores:
+class Stores(Struct, frozen=True):
     """The DynamoDB adapters of one process (tests and operator commands reach them here)."""
 
     dynamo: Dynamo
@@ -80,8 +80,7 @@ class Stores:
     notifications: NotificationStore
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(Struct, frozen=True):
     """Every service of the app, wired to its adapters."""
 
     settings: Settings

@@ -8,15 +8,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from configparser import ConfigParser, Error
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from chalicelib.limits import DEFAULT_LIMITS, DEFAULT_SANDBOX_DAYS, DEFAULT_SANDBOX_LIMITS, Limit, parse_limits
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """Everything the app reads from its environment."""
 
     stage: str

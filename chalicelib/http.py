@@ -18,10 +18,10 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
 
 from chalice.app import Blueprint, Request, Response
+from msgspec import Struct, field
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
@@ -48,8 +48,7 @@ STATUS = {
 ANY_CONTENT_TYPE = ["*/*"]
 
 
-@dataclass(frozen=True)
-class RouteSpec:
+class RouteSpec(Struct, frozen=True):
     """One declared route, as the OpenAPI document and the auth test see it."""
 
     method: str
@@ -71,8 +70,7 @@ class RouteSpec:
 ROUTES: list[RouteSpec] = []
 
 
-@dataclass(frozen=True)
-class PathParam:
+class PathParam(Struct, frozen=True):
     """What a path parameter can be; any other value names nothing, so it is answered as a miss."""
 
     pattern: str

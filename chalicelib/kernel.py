@@ -16,10 +16,10 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Literal, Protocol
 
+from msgspec import Struct, field
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from chalicelib import errors
@@ -125,8 +125,7 @@ MemberStatus = Literal["active", "withdrawn", "banned"]
 WITHDRAWN_NAME = "withdrawn member"
 
 
-@dataclass
-class Member:
+class Member(Struct):
     """A member of the network. ``handle`` is stored lower-cased and never reused."""
 
     id: str
@@ -154,8 +153,7 @@ class Member:
         return self.status == "active"
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(Struct, frozen=True):
     """The authenticated member behind a request."""
 
     member_id: str
@@ -163,7 +161,7 @@ class Caller:
     session_id: str
     roles: tuple[str, ...] = field(default=())
     # The member as authentication just read it (consistently), so a use case need not read it again.
-    member: Member | None = field(default=None, compare=False, repr=False)
+    member: Member | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -17,9 +17,10 @@ This module imports no adapter and no domain (nor, at run time, the kernel: ``co
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec import Struct
 
 from chalicelib import errors
 
@@ -27,8 +28,7 @@ if TYPE_CHECKING:  # config imports this module: keep the kernel (and pydantic) 
     from chalicelib.kernel import Caller
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(Struct, frozen=True):
     """At most ``count`` hits per fixed window of ``window_s`` seconds."""
 
     count: int
@@ -112,8 +112,7 @@ def format_limits(limits: Mapping[str, Limit | None]) -> str:
     return ",".join(f"{a}={limits[a] if limits[a] is not None else OFF}" for a in ACTIONS if a in limits)
 
 
-@dataclass(frozen=True)
-class RatePolicy:
+class RatePolicy(Struct, frozen=True):
     """Which limit applies to an action of a caller (None: not limited)."""
 
     limits: Mapping[str, Limit | None]

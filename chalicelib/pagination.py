@@ -10,9 +10,9 @@ Pure: no I/O.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from msgspec import Struct
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import errors
@@ -40,8 +40,7 @@ class Page(Schema, Generic[T]):
     next_cursor: str | None = None
 
 
-@dataclass(frozen=True)
-class PageOf:
+class PageOf(Struct, frozen=True):
     """Declares a ``Page[item]`` response without building the generic class at import.
 
     Parametrising a pydantic generic rebuilds it at once, whatever ``defer_build`` says; a route
@@ -54,8 +53,7 @@ class PageOf:
         return Page[self.item]  # type: ignore[name-defined]
 
 
-@dataclass(frozen=True)
-class Slice(Generic[T]):
+class Slice(Struct, Generic[T], frozen=True):
     """What a store returns for one page: the items and the cursor of the next page (None: the end)."""
 
     items: list[T]

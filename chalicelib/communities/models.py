@@ -1,9 +1,9 @@
 """Communities and their members: domain types and the shapes at the HTTP edge."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
+from msgspec import Struct
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from chalicelib.kernel import Id, MemberRef, Schema, Strict
@@ -32,8 +32,7 @@ CommunityName = Annotated[str, StringConstraints(strip_whitespace=True, min_leng
 Description = Annotated[str, StringConstraints(max_length=2000)]
 
 
-@dataclass
-class Community:
+class Community(Struct):
     """A community; official when it belongs to a verified company."""
 
     id: str
@@ -53,8 +52,7 @@ class Community:
         return self.company_id is not None
 
 
-@dataclass
-class Membership:
+class Membership(Struct):
     """One member's place in one community."""
 
     community_id: str

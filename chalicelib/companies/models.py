@@ -1,10 +1,10 @@
 """Verified companies, their staff, the inquiry inbox and public response metrics."""
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
+from msgspec import Struct
 from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.kernel import Schema, Strict
@@ -16,8 +16,7 @@ StaffRole = Literal["owner", "agent", "advertiser"]
 DAY_S = 24 * 3600
 
 
-@dataclass
-class Company:
+class Company(Struct):
     """A company verified by an admin."""
 
     id: str
@@ -26,8 +25,7 @@ class Company:
     created_at: datetime
 
 
-@dataclass
-class Staff:
+class Staff(Struct):
     """A member working for a company."""
 
     company_id: str

@@ -1,9 +1,9 @@
 """Friend links ("my mixi"): mutual, made by requesting each other."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from msgspec import Struct
 from pydantic import ConfigDict, Field
 
 from chalicelib.kernel import Schema
@@ -12,8 +12,7 @@ from chalicelib.pagination import PageQuery
 FriendState = Literal["requested", "pending", "friends"]
 
 
-@dataclass
-class Friendship:
+class Friendship(Struct):
     """One side's view of a link: ``requested`` (I asked), ``pending`` (they asked), ``friends``."""
 
     member_id: str

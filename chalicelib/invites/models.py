@@ -1,10 +1,10 @@
 """Invitations: the only way in."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import quote
 
+from msgspec import Struct
 from pydantic import Field, StringConstraints
 
 from chalicelib.kernel import Schema, Strict
@@ -12,8 +12,7 @@ from chalicelib.kernel import Schema, Strict
 InviteStatus = Literal["active", "used", "revoked", "expired"]
 
 
-@dataclass
-class Invite:
+class Invite(Struct):
     """A single-use invitation code sent by one member."""
 
     code: str

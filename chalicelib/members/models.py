@@ -5,10 +5,10 @@ The member record itself (:class:`chalicelib.kernel.Member`) is in the kernel: e
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
+from msgspec import Struct
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -94,8 +94,7 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, 
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 
 
-@dataclass(frozen=True)
-class SiteTotals:
+class SiteTotals(Struct, frozen=True):
     """The site-wide counts behind ``GET /stats``."""
 
     members_cumulative: int

@@ -1,10 +1,9 @@
 """Reports and their resolution: domain types and the shapes at the HTTP edge."""
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
+from msgspec import Struct, field
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 from chalicelib.kernel import Id, Member, MemberRef, Schema, Strict
@@ -23,8 +22,7 @@ TARGET_ID_HELP = (
 )
 
 
-@dataclass
-class Report:
+class Report(Struct):
     """A member's report of a post, comment or member, open until a moderator resolves it.
 
     ``community_id`` is set when the target is a community post or a comment on one: its
@@ -49,8 +47,7 @@ class Report:
     resolved_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Struct, frozen=True):
     """What a moderator decided about a report."""
 
     action: ResolveAction
@@ -150,8 +147,7 @@ def ban_length(level: int, permanent: bool = False) -> timedelta | None:
     return BAN_LADDER[level - 1]
 
 
-@dataclass(frozen=True)
-class Ban:
+class Ban(Struct, frozen=True):
     """One ban of a member: its step on the ladder, its end (None: permanent) and why."""
 
     member_id: str
@@ -161,8 +157,7 @@ class Ban:
     banned_at: datetime
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(Struct, frozen=True):
     """One moderation action: who did what to which target, when and why."""
 
     id: str
@@ -173,7 +168,7 @@ class AuditEntry:
     target_id: str
     reason: str | None
     at: datetime
-    details: dict[str, Any] = dataclass_field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 class BanRequest(Strict):
@@ -271,8 +266,7 @@ HeldStatus = Literal["held", "approved", "rejected", "gone"]
 Decision = Literal["approved", "rejected"]
 
 
-@dataclass
-class HeldEntry:
+class HeldEntry(Struct):
     """A post or comment the spam check held, with its score and signals, waiting in its queue.
 
     ``community_id`` is None for a diary entry and comments on one: only admins review those.
@@ -297,8 +291,7 @@ class HeldEntry:
     reviewed_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(Struct, frozen=True):
     """What a moderator decided about a held item."""
 
     decision: Decision

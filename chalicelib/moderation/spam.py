@@ -51,17 +51,18 @@ import unicodedata
 import zlib
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from itertools import chain, islice
 from typing import Any, cast
+
+from msgspec import Struct
+from msgspec.structs import fields, replace
 
 # ----------------------------------------------------------------------------------------------
 # configuration
 
 
-@dataclass(frozen=True)
-class SpamConfig:
+class SpamConfig(Struct, frozen=True):
     """Thresholds and weights. Defaults were tuned on the ``train`` split of ``bench/data/spam_labelled.jsonl``."""
 
     #: An item whose score reaches this is held for review.
@@ -158,8 +159,7 @@ SKETCH_SIZE = 48
 SHINGLE = 4
 
 
-@dataclass(frozen=True)
-class Sketch:
+class Sketch(Struct, frozen=True):
     """A bottom-k MinHash of a text's character 4-grams: the ``SKETCH_SIZE`` smallest CRC32s, and the 4-gram count.
 
     Serialisable as two plain values (``sorted(hashes)``, ``shingles``) if a caller keeps recent sketches in a
@@ -193,8 +193,7 @@ def similarity(a: Sketch, b: Sketch) -> float:
     return sum(1 for h in both if h <= kth) / SKETCH_SIZE
 
 
-@dataclass
-class _Entry:
+class _Entry(Struct):
     serial: int
     author_id: str
     sketch: Sketch
@@ -267,8 +266,7 @@ class RecentTexts:
 # input and output
 
 
-@dataclass(frozen=True)
-class SpamContext:
+class SpamContext(Struct, frozen=True):
     """What the caller knows about an item besides its text.
 
     ``author_age_days``: the account's age; ``recent_count``: items the author wrote in the caller's
@@ -285,8 +283,7 @@ class SpamContext:
     recent: RecentTexts | None = None
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(Struct, frozen=True):
     name: str
     weight: float
     detail: str
@@ -295,13 +292,12 @@ class Signal:
         return {"name": self.name, "weight": round(self.weight, 3), "detail": self.detail}
 
 
-@dataclass(frozen=True)
-class SpamScore:
+class SpamScore(Struct, frozen=True):
     score: float
     hold: bool
     threshold: float
     signals: tuple[Signal, ...]
-    sketch: Sketch = field(repr=False)
+    sketch: Sketch
 
     def explain(self) -> list[dict[str, Any]]:
         """The signals that fired, heaviest first, as JSON-ready dicts (what a review queue shows)."""

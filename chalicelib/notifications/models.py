@@ -4,10 +4,10 @@ Both are written by the stream consumer (``chalicelib.notifications.consumer``) 
 caused them, never by the request itself: a notification can never block or fail a comment.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
+from msgspec import Struct
 from pydantic import Field, StringConstraints, model_validator
 
 from chalicelib.communities.models import CompanyRef
@@ -33,8 +33,7 @@ def entry_id(at: datetime, key: str) -> str:
     return f"{at.strftime('%Y%m%dT%H%M%S%f')}.{key}"
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(Struct, frozen=True):
     """Something a member should hear of, before its recipients are known (from one stream record).
 
     ``to`` names the recipient directly (a member id), or how to find them: ``post_author`` (of
@@ -57,8 +56,7 @@ class Notice:
     company_id: str | None = None
 
 
-@dataclass(frozen=True)
-class FeedEntry:
+class FeedEntry(Struct, frozen=True):
     """A friend's new diary entry, to go into each friend's feed (``author_id``'s friends)."""
 
     author_id: str
@@ -66,8 +64,7 @@ class FeedEntry:
     at: datetime
 
 
-@dataclass(frozen=True)
-class Notification:
+class Notification(Struct, frozen=True):
     """A notice delivered to one member; ``id`` sorts newest last and is stable across replays."""
 
     member_id: str

@@ -1,9 +1,9 @@
 """Campaigns, placements and their reports: domain types and the shapes at the HTTP edge."""
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
+from msgspec import Struct, field
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from chalicelib import errors
@@ -56,23 +56,20 @@ AdText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 CampaignName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """What a placement leads to: the company's official community or one of its posts."""
 
     type: TargetType
     id: str
 
 
-@dataclass(frozen=True)
-class Keyword:
+class Keyword(Struct, frozen=True):
     text: str
     match: MatchType
     max_cpc: int
 
 
-@dataclass
-class Campaign:
+class Campaign(Struct):
     """A company's campaign: its ad, the keywords it bids on and its daily budget."""
 
     id: str
@@ -91,8 +88,7 @@ class Campaign:
     version: int = 1
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(Struct, frozen=True):
     """A campaign's budget of one day."""
 
     campaign_id: str
@@ -105,8 +101,7 @@ class Budget:
         return self.budget - self.remaining
 
 
-@dataclass(frozen=True)
-class ClickOutcome:
+class ClickOutcome(Struct, frozen=True):
     """What a click did: ``charged``, or why not.
 
     Recorded and counted in the report (:data:`INVALID_REASONS`): ``expired``, ``own_staff``,
@@ -121,8 +116,7 @@ class ClickOutcome:
     price: int = 0
 
 
-@dataclass
-class Sponsored:
+class Sponsored(Struct):
     """A placement chosen by the auction, ready to be shown with its token."""
 
     campaign: Campaign

@@ -6,13 +6,14 @@ in Tokyo, where the members and the advertisers are.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.kernel import NO_LIMITS, NO_METRICS, Caller, Clock, Metrics, RateLimiter, sortable_id, utcnow
@@ -172,7 +173,7 @@ class CampaignService:
             changes["keywords"] = [Keyword(k.text, k.match, k.max_cpc) for k in req.keywords]
         if not changes:
             return CampaignOut.of(campaign)
-        edited = dataclasses.replace(campaign, **changes, updated_at=self.clock(), version=campaign.version + 1)
+        edited = structs.replace(campaign, **changes, updated_at=self.clock(), version=campaign.version + 1)
         self.campaigns.replace(edited, campaign.version)
         return CampaignOut.of(edited)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chalicelib import errors
 from chalicelib.signing import Signer
 
 
-@dataclass(frozen=True)
-class Impression:
+class Impression(Struct, frozen=True):
     """What a token says: campaign, company, keyword, price (yen per click), member, nonce, expiry."""
 
     campaign_id: str

@@ -1,10 +1,10 @@
 """Posts (community topics, inquiries, diary entries) and comments: domain types and edge shapes."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from msgspec import Struct, field
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -33,8 +33,7 @@ Body = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterV
 CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=5_000), AfterValidator(_not_blank)]
 
 
-@dataclass(frozen=True)
-class SpamSubject:
+class SpamSubject(Struct, frozen=True):
     """What a spam check is told about a new post or comment (the posts service knows all of it)."""
 
     text: str
@@ -46,8 +45,7 @@ class SpamSubject:
     company_hosts: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class SpamVerdict:
+class SpamVerdict(Struct, frozen=True):
     """A spam check's answer: held or not, the score against its threshold, and why (JSON-ready signals)."""
 
     held: bool
@@ -57,8 +55,7 @@ class SpamVerdict:
     signals: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class Post:
+class Post(Struct):
     """Any post. An ``inquiry`` is a member's topic in an official community and has a ``status``."""
 
     id: str
@@ -101,8 +98,7 @@ class Post:
         return self.visibility == "friends" and is_friend()
 
 
-@dataclass
-class Comment:
+class Comment(Struct):
     """A comment; ``official`` when written by staff of the company that owns the community."""
 
     post_id: str

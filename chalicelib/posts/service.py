@@ -12,10 +12,11 @@ until a moderator approves it (``chalicelib.moderation.review``).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
+
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.kernel import (
@@ -357,9 +358,7 @@ class PostService:
                 raise errors.Conflict("This inquiry is already resolved.", code="already_resolved")
             if self.posts.resolve(post, comment_id):
                 return self._post_out(
-                    dataclasses.replace(
-                        post, status="resolved", accepted_comment_id=comment_id, version=post.version + 1
-                    )
+                    structs.replace(post, status="resolved", accepted_comment_id=comment_id, version=post.version + 1)
                 )
         raise errors.Conflict("The inquiry changed meanwhile; retry.", code="edit_conflict")
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from chalicelib.search.analysis import INDEX_SETTINGS, STEMS_FIELD, TEXT_FIELD, stem_text
 
@@ -84,8 +85,7 @@ def doc_id(doc_type: DocType, item_id: str) -> str:
     return f"{doc_type}-{item_id}"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """What to do to one document: write ``document`` at ``version``, or delete it (document None)."""
 
     doc_id: str

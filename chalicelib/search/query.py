@@ -25,8 +25,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from chalicelib.search.analysis import has_cjk, is_katakana, normalize, stems
 
@@ -198,8 +199,7 @@ def mark(fragment: str) -> str:
 _SHOWN_WORD = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 
 
-@dataclass(frozen=True)
-class Marks:
+class Marks(Struct, frozen=True):
     """What of a query the engine may leave unmarked, to be marked in the text as written.
 
     ``stems``: the English stems of its Latin words (what ``*_stems`` matched: ``cameras`` for

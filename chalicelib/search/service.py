@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.communities.models import Community
 from chalicelib.kernel import NO_LIMITS, Caller, RateLimiter
@@ -30,8 +31,7 @@ CHECK_SPARE = 4
 Checked = dict[str, SearchResult | None]
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(Struct, frozen=True):
     """One search's reader: who reads, their friends now, and what of the query to mark."""
 
     member_id: str

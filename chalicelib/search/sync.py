@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from chalicelib.search.documents import Change
 
 
-@dataclass
-class IndexDiff:
+class IndexDiff(Struct):
     """Documents missing from the index, older than their item, extra (item gone) or ahead of it."""
 
     missing: list[str] = field(default_factory=list)

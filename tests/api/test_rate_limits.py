@@ -7,7 +7,6 @@ handed services built with small ones for the length of each test (``limited_app
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 from content_helpers import comment, create_community, post_topic, write_diary
+from msgspec import structs
 
 from chalicelib import bootstrap, errors, http
 from chalicelib.adapters.dynamodb.tables import MemberItem, OpenReportItem
@@ -34,7 +34,7 @@ SANDBOX = f"*=1000/{W},comment=2/{W},post=1/{W}"
 
 @pytest.fixture(scope="module")
 def limited(services: Any) -> Any:
-    settings = dataclasses.replace(
+    settings = structs.replace(
         services.settings,
         rate_limits=parse_limits(LIMITS, {}),
         sandbox_rate_limits=parse_limits(SANDBOX, {}),
@@ -186,7 +186,7 @@ def test_a_stranger_guessing_at_a_handle_does_not_lock_its_member_out_elsewhere(
 
 
 def test_an_address_guessing_at_many_handles_is_locked_for_every_handle(new_member, limited):
-    per_address = bootstrap.build(dataclasses.replace(limited.settings, login_max_failures_per_address=6))
+    per_address = bootstrap.build(structs.replace(limited.settings, login_max_failures_per_address=6))
     m = new_member()
     guesser = f"2001:db8::{uuid.uuid4().hex[:4]}"
     for _ in range(6):

@@ -9,7 +9,6 @@ reads the stores' source: each method that runs a transaction must have its scen
 from __future__ import annotations
 
 import ast
-import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import structs
 from pynamodb.exceptions import CancellationReason, VerboseClientError
 
 from chalicelib.communities.models import Community, Membership
@@ -153,25 +153,23 @@ def ban_lift(st: Any) -> Any:
 
 
 def _held_post(st: Any) -> Post:
-    import dataclasses
 
     from chalicelib.posts.models import SpamVerdict
 
     verdict = SpamVerdict(True, 1.5, 1.0, [{"name": "links", "weight": 1.5, "detail": "3 outside links"}])
-    post = dataclasses.replace(_post(_member()), held=True, held_id=sortable_id(), spam=verdict)
+    post = structs.replace(_post(_member()), held=True, held_id=sortable_id(), spam=verdict)
     st.posts.create(post)
     return post
 
 
 def _held_comment(st: Any) -> tuple[Post, Comment]:
-    import dataclasses
 
     from chalicelib.posts.models import SpamVerdict
 
     post = _post(_member())
     st.posts.create(post)
     verdict = SpamVerdict(True, 1.5, 1.0, [{"name": "links", "weight": 1.5, "detail": "3 outside links"}])
-    held = dataclasses.replace(_comment(post, _member()), held=True, held_id=sortable_id(), spam=verdict)
+    held = structs.replace(_comment(post, _member()), held=True, held_id=sortable_id(), spam=verdict)
     assert st.posts.add_comment(post, held, False)
     return post, held
 
@@ -374,7 +372,7 @@ def report_reopen(st: Any) -> Any:
     st.reports.create(r)
     resolution = _resolution(_member())
     st.reports.resolve(r, resolution)
-    return lambda: st.reports.reopen(dataclasses.replace(r), resolution), lambda _: _assert(
+    return lambda: st.reports.reopen(structs.replace(r), resolution), lambda _: _assert(
         st.reports.get(r.id).status == "open" and st.reports.open_ids(r.target_key) == [r.id]
     )
 

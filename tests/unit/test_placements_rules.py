@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.adapters.lambda_ranker import LambdaRanker, RankingFailed
@@ -122,6 +123,6 @@ def test_wiring_selects_the_lambda_only_when_configured() -> None:
     from chalicelib.placements.ports import InProcessRanker
 
     settings = load_settings()
-    assert isinstance(ranker(settings.__class__(**{**settings.__dict__, "ranking_function": None})), InProcessRanker)
-    configured = settings.__class__(**{**settings.__dict__, "ranking_function": "kizuna-prod-rank_placements"})
+    assert isinstance(ranker(structs.replace(settings, ranking_function=None)), InProcessRanker)
+    configured = structs.replace(settings, ranking_function="kizuna-prod-rank_placements")
     assert isinstance(ranker(configured), LambdaRanker)

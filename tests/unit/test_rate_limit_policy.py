@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.config import load_settings
@@ -105,7 +106,7 @@ def test_a_member_in_their_first_days_gets_the_sandbox_limits() -> None:
 
 
 def test_no_sandbox_when_its_days_are_zero() -> None:
-    policy = dataclasses.replace(DEFAULT_POLICY, sandbox_days=0)
+    policy = structs.replace(DEFAULT_POLICY, sandbox_days=0)
     assert policy.limit_for(caller_of(NEW), "post", T0) == DEFAULT_LIMITS["post"]
 
 

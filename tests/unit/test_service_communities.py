@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.communities.models import Community, CommunityCreate, Membership
@@ -23,12 +24,12 @@ class FakeCommunityStore:
     memberships: dict[tuple[str, str], Membership] = dataclasses.field(default_factory=dict)
 
     def create(self, community: Community, owner: Membership) -> None:
-        self.by_id[community.id] = dataclasses.replace(community)
+        self.by_id[community.id] = structs.replace(community)
         self.memberships[community.id, owner.member_id] = owner
 
     def get(self, community_id: str) -> Community | None:
         found = self.by_id.get(community_id)
-        return None if found is None else dataclasses.replace(found)
+        return None if found is None else structs.replace(found)
 
     def browse(self, category: str | None, sort: str, limit: int, cursor: str | None) -> Slice[Community]:
         found = sorted(
@@ -63,7 +64,7 @@ class FakeCommunityStore:
         found = self.memberships.get((community_id, member_id))
         if found is None:
             return None
-        self.memberships[community_id, member_id] = dataclasses.replace(found, role=role)  # type: ignore[arg-type]
+        self.memberships[community_id, member_id] = structs.replace(found, role=role)  # type: ignore[arg-type]
         return self.memberships[community_id, member_id]
 
 
@@ -167,7 +168,7 @@ def test_get_of_an_unknown_community_is_not_found(world: World) -> None:
 
 def test_owner_shows_as_withdrawn_member_after_withdrawing(world: World) -> None:
     cid = world.community()
-    world.members.by_id[world.owner.id] = dataclasses.replace(world.owner, status="withdrawn")
+    world.members.by_id[world.owner.id] = structs.replace(world.owner, status="withdrawn")
 
     out = world.service.get(caller_of(world.bob), cid)
 
@@ -276,7 +277,7 @@ def test_list_members_pages_through_the_stores_slices(world: World) -> None:
     for m in joiners:
         world.clock.advance(60)
         world.service.join(caller_of(m), cid)
-    world.members.by_id[joiners[1].id] = dataclasses.replace(joiners[1], status="withdrawn")
+    world.members.by_id[joiners[1].id] = structs.replace(joiners[1], status="withdrawn")
 
     pages, cursor = [], None
     while True:

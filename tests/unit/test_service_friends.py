@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.friends.models import Friendship
@@ -159,7 +160,7 @@ def test_list_shows_the_current_display_name_and_filters_by_state(world: World) 
     world.members.add(carol)
     world.service.request(caller_of(world.alice), "bob")
     world.service.request(caller_of(carol), "alice")
-    world.members.by_id[world.bob.id] = dataclasses.replace(world.bob, display_name="Robert")
+    world.members.by_id[world.bob.id] = structs.replace(world.bob, display_name="Robert")
 
     every = world.service.list(caller_of(world.alice), None, 10, None)
     pending = world.service.list(caller_of(world.alice), "pending", 10, None)
@@ -188,7 +189,7 @@ def test_list_pages_through_the_links(world: World) -> None:
 def test_list_shows_a_withdrawn_member_as_withdrawn_member(world: World) -> None:
     world.service.request(caller_of(world.alice), "bob")
     world.service.request(caller_of(world.bob), "alice")
-    world.members.by_id[world.bob.id] = dataclasses.replace(world.bob, status="withdrawn")
+    world.members.by_id[world.bob.id] = structs.replace(world.bob, status="withdrawn")
 
     [link] = world.service.list(caller_of(world.alice), None, 10, None).items
 

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.invites.models import Invite
@@ -28,7 +29,7 @@ class FakeInviteStore:
         if self.quota.get(invite.inviter_id, 0) <= 0:
             raise errors.Forbidden("No invites left.", code="invite_quota_exhausted")
         self.quota[invite.inviter_id] -= 1
-        self.by_code[invite.code] = dataclasses.replace(invite)
+        self.by_code[invite.code] = structs.replace(invite)
 
     def get(self, code: str) -> Invite | None:
         return self.by_code.get(code)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.invites.models import Invite
@@ -49,7 +50,7 @@ class FakeMemberStore(FakeMembers):
         current = self.by_id[m.id]
         if current.version != m.version:
             raise errors.Conflict("changed meanwhile", code="edit_conflict")
-        updated = dataclasses.replace(current, **changes, version=current.version + 1)
+        updated = structs.replace(current, **changes, version=current.version + 1)
         self.by_id[m.id] = updated
         return updated
 
@@ -57,14 +58,14 @@ class FakeMemberStore(FakeMembers):
         current = self.by_id[m.id]
         if current.version != m.version or not current.active:
             return False
-        self.by_id[m.id] = dataclasses.replace(current, password_hash=password_hash, version=current.version + 1)
+        self.by_id[m.id] = structs.replace(current, password_hash=password_hash, version=current.version + 1)
         return True
 
     def end_membership(self, member_id: str, status: str) -> bool:
         m = self.by_id.get(member_id)
         if m is None or not m.active:
             return False
-        self.by_id[member_id] = dataclasses.replace(m, status=status)  # type: ignore[arg-type]
+        self.by_id[member_id] = structs.replace(m, status=status)  # type: ignore[arg-type]
         return True
 
     def totals(self) -> SiteTotals:
@@ -381,7 +382,7 @@ def test_valid_token_authenticates_its_member(world: World, alice: Member) -> No
 
     caller = world.auth.authenticate(token)
 
-    assert caller == Caller(alice.id, "alice", "s-1", ("member",))
+    assert (caller.member_id, caller.handle, caller.session_id, caller.roles) == (alice.id, "alice", "s-1", ("member",))
     assert caller.member is not None and caller.member.id == alice.id
 
 
@@ -397,7 +398,7 @@ def test_token_whose_session_was_deleted_is_unauthenticated(world: World, alice:
 
 def test_token_of_a_banned_member_stops_working_although_the_session_is_live(world: World, alice: Member) -> None:
     token = world.session_of(alice, "s-1")
-    world.members.by_id[alice.id] = dataclasses.replace(alice, status="banned")
+    world.members.by_id[alice.id] = structs.replace(alice, status="banned")
 
     with pytest.raises(errors.Unauthenticated) as exc:
         world.auth.authenticate(token)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.kernel import Caller, Member
@@ -37,7 +38,7 @@ class FakeReports:
 
     def get(self, report_id: str) -> Report | None:
         found = self.reports.get(report_id)
-        return None if found is None else dataclasses.replace(found)
+        return None if found is None else structs.replace(found)
 
     def open_ids(self, target_key: str) -> list[str]:
         return [r.id for r in self.reports.values() if r.target_key == target_key and r.status == "open"]
@@ -48,7 +49,7 @@ class FakeReports:
         if stored.status != "open" or self.lose_next_resolve:
             self.lose_next_resolve = False
             return None
-        resolved = dataclasses.replace(
+        resolved = structs.replace(
             stored,
             status="resolved",
             action=resolution.action,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.communities.models import Community, Membership
@@ -49,7 +50,7 @@ class FakePosts:
         return Slice([p for p in self.posts.values() if p.author_id == author_id and p.kind == "diary"][:limit])
 
     def update(self, post: Post, changes: dict[str, Any], now: datetime) -> Post:
-        edited = dataclasses.replace(post, **changes, updated_at=now, version=post.version + 1)
+        edited = structs.replace(post, **changes, updated_at=now, version=post.version + 1)
         self.posts[post.id] = edited
         return edited
 
@@ -273,7 +274,7 @@ def test_the_diary_of_a_withdrawn_member_is_not_found(w: World) -> None:
 
 def test_a_withdrawn_author_is_shown_as_withdrawn_member(w: World) -> None:
     post_id = topic_in(w, w.alice)
-    w.members.by_id[w.alice.id] = dataclasses.replace(w.alice, status="withdrawn")
+    w.members.by_id[w.alice.id] = structs.replace(w.alice, status="withdrawn")
     out = w.service.get(caller_of(w.bob), post_id)
     assert (out.author.handle, out.author.display_name) == (None, WITHDRAWN_NAME)
     community_id = w.posts.posts[post_id].community_id
@@ -420,7 +421,7 @@ def test_a_members_comment_on_an_inquiry_is_not_official(w: World) -> None:
 
 def test_a_staff_comment_on_an_answered_inquiry_does_not_answer_it_again(w: World) -> None:
     post_id = topic_in(w, w.alice, official=True)
-    w.posts.posts[post_id] = dataclasses.replace(w.posts.posts[post_id], status="answered")
+    w.posts.posts[post_id] = structs.replace(w.posts.posts[post_id], status="answered")
     out = w.service.comment(caller_of(w.agent), post_id, CommentCreate(body="Any news?"))
     assert out.official is True
     assert w.posts.answers == [False]
@@ -504,9 +505,7 @@ def test_resolving_with_a_comment_of_another_post_is_invalid(w: World) -> None:
 
 def test_resolving_again_with_the_same_comment_is_idempotent(w: World) -> None:
     post_id, answer_id = inquiry_with_answer(w)
-    w.posts.posts[post_id] = dataclasses.replace(
-        w.posts.posts[post_id], status="resolved", accepted_comment_id=answer_id
-    )
+    w.posts.posts[post_id] = structs.replace(w.posts.posts[post_id], status="resolved", accepted_comment_id=answer_id)
     out = w.service.resolve(caller_of(w.alice), post_id, answer_id)
     assert (out.status, out.accepted_comment_id) == ("resolved", answer_id)
     assert w.posts.resolve_calls == 0
@@ -515,9 +514,7 @@ def test_resolving_again_with_the_same_comment_is_idempotent(w: World) -> None:
 def test_resolving_a_resolved_inquiry_with_another_comment_is_a_conflict(w: World) -> None:
     post_id, answer_id = inquiry_with_answer(w)
     other = w.service.comment(caller_of(w.bob), post_id, CommentCreate(body="Me too"))
-    w.posts.posts[post_id] = dataclasses.replace(
-        w.posts.posts[post_id], status="resolved", accepted_comment_id=answer_id
-    )
+    w.posts.posts[post_id] = structs.replace(w.posts.posts[post_id], status="resolved", accepted_comment_id=answer_id)
     with pytest.raises(errors.Conflict) as exc:
         w.service.resolve(caller_of(w.alice), post_id, other.id)
     assert exc.value.code == "already_resolved"

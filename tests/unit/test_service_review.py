@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from chalicelib import errors
 from chalicelib.adapters.spam_check import ScorerSpamCheck
@@ -218,13 +219,13 @@ class FakeHeld:
             signals=[{"name": "fake", "weight": 2.0, "detail": "SPAM"}],
             status="held",
         )
-        entry = dataclasses.replace(entry, **changes)
+        entry = structs.replace(entry, **changes)
         self.entries[entry.id] = entry
         return entry
 
     def get(self, held_id: str) -> HeldEntry | None:
         found = self.entries.get(held_id)
-        return dataclasses.replace(found) if found else None
+        return structs.replace(found) if found else None
 
     def _waiting(self) -> list[HeldEntry]:
         return sorted((e for e in self.entries.values() if e.status == "held"), key=lambda e: e.id)

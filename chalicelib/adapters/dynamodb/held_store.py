@@ -20,10 +20,10 @@ When the post or comment is gone (deleted by its author meanwhile), the entry is
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import timedelta
 
+from msgspec import structs
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
@@ -151,7 +151,7 @@ class HeldStore(Store):
             self.counters.add(tx, inquiry_counter(post.company_id, post.status), 1)
         if post.kind == "diary":
             condition &= PostItem.visibility == post.visibility
-            shown = _diary_keys(dataclasses.replace(post, held=False))
+            shown = _diary_keys(structs.replace(post, held=False))
             actions += [getattr(PostItem, k).set(v) for k, v in shown.items() if v is not None]
         tx.update(PostItem(post.id), actions, condition=condition, label="post")
         self.counters.add(tx, Stat.POSTS, 1)

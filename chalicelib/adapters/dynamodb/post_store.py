@@ -12,12 +12,12 @@ friends/members diary key until it is approved (``held_store.HeldStore``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from msgspec import structs
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
@@ -232,7 +232,7 @@ class PostStore(Store):
         item = PostItem(post.id)
         actions: list[Action] = [getattr(PostItem, k).set(v) for k, v in changes.items()]
         if "visibility" in changes:
-            edited = dataclasses.replace(post, visibility=changes["visibility"])
+            edited = structs.replace(post, visibility=changes["visibility"])
             for name, value in _diary_keys(edited).items():
                 actions += set_or_remove(getattr(PostItem, name), value)
         try:

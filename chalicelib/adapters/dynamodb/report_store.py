@@ -8,8 +8,7 @@ moderators on the sparse ``by_community_status`` (partition ``{community_id}#{st
 
 from __future__ import annotations
 
-import dataclasses
-
+from msgspec import structs
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb.base import Store, Transaction, set_or_remove
@@ -120,7 +119,7 @@ class ReportStore(Store):
         if self.transact(write) is not None:
             return None
         # The write set every field that changes, under status == "open": no need to read it back.
-        return dataclasses.replace(
+        return structs.replace(
             report,
             status="resolved",
             action=resolution.action,
