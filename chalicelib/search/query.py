@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -263,6 +264,14 @@ def _word_spans(text: str, word: str) -> list[range]:
     """
     if not word:
         return []
+    if unicodedata.is_normalized("NFKC", text):  # most text: no per-character folding needed
+        flat = text.lower()
+        if len(flat) == len(text):
+            spans, at = [], flat.find(word)
+            while at >= 0:
+                spans.append(range(at, at + len(word)))
+                at = flat.find(word, at + len(word))
+            return spans
     folded: list[str] = []
     source: list[range] = []  # the text positions behind each normalised character
     i = 0
