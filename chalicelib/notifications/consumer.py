@@ -8,14 +8,16 @@ Delivery is idempotent (stable ids, conditional writes), so the retry and any re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib.notifications.events import NOTIFYING_TABLES, changes_of
 from chalicelib.notifications.models import FeedEntry, Notice
 from chalicelib.search.indexer import sequence_number, table_of
+
+if TYPE_CHECKING:  # the API imports this module; only the stream Lambda gets records (Powertools' data classes: ~30 ms)
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 logger = Logger(service="kizuna-streams")
 

@@ -38,6 +38,8 @@ RELEVANCE_FLOOR = 0.1
 EPSILON = 1e-9
 
 
+# A dataclass, where the other domains' records are msgspec Structs: the ranking Lambda imports only
+# this package, and msgspec's import (~12 ms) would cost more than this one class's (~1.5 ms).
 @dataclass(frozen=True)
 class Bidder:
     ad_id: str

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from typing import TYPE_CHECKING
 
 from chalicelib.search.documents import Change, change_of_record
 from chalicelib.search.ports import IndexWriter
+
+if TYPE_CHECKING:  # the API imports this module; only the stream Lambda gets records (Powertools' data classes: ~30 ms)
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 
 def table_of(record: DynamoDBRecord) -> str:

@@ -51,6 +51,11 @@ def test_the_ban_sweep_handler_skips_the_api_search_and_the_composition_root() -
     assert forbidden("chalicelib.sweeps.lambda_handler", ("app", "chalice", "opensearchpy"), project) == []
 
 
+def test_the_api_skips_what_only_the_stream_lambda_reads() -> None:
+    # Powertools' stream record classes are ~30 ms of a cold start; the API never gets a record.
+    assert forbidden("app", (), ("aws_lambda_powertools.utilities.data_classes",)) == []
+
+
 @pytest.mark.parametrize("function", sorted(infra.HANDLERS))
 def test_the_template_names_importable_handlers(function: str) -> None:
     module, _, name = infra.HANDLERS[function].rpartition(".")
