@@ -91,7 +91,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     const error = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.details || []);
     const retry = res.headers.get("Retry-After");
     if (retry) error.retryAfter = Number(retry);
-    if (res.status === 401 && token) {
+    // Only the session this request carried has ended: a newer login's token stays.
+    if (res.status === 401 && token && session.token === token) {
       session.token = null;
       listeners.forEach((fn) => fn("ended"));
     }

@@ -81,14 +81,13 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
   );
 
   const logout = useCallback(async () => {
-    try {
-      await auth.logout();
-    } catch {
-      // The token is dropped below either way.
-    }
+    // The request carries the token it starts with; the session ends here at once, so that a login
+    // made before the server answers is not undone by this logout finishing after it.
+    const ending = auth.logout().catch(() => undefined);
     session.token = null;
     setMe(null);
     navigate("/login");
+    await ending;
   }, []);
 
   return <Ctx.Provider value={{ me, ready, ended, refresh, loggedIn, logout }}>{children}</Ctx.Provider>;
