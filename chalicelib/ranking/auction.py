@@ -72,16 +72,26 @@ def rank_placements(event: Mapping[str, Any]) -> dict[str, Any]:
     floor, prior_clicks, prior_impressions = RELEVANCE_FLOOR, PRIOR_CLICKS, PRIOR_IMPRESSIONS
     # (-score, -bid, ad_id, quality): the natural tuple order is the rank order with its tie-breaks.
     entries: list[tuple[float, int, str, float]] = []
+    add = entries.append
+    # expected_ctr() × relevance, inlined and with comparisons for max/min: at 1,000 candidates
+    # each call per candidate costs a tenth of the 2 ms target.
     for candidate in event.get("candidates") or []:
         bid = int(candidate["bid"])
-        relevance = float(candidate["relevance"])
-        if bid < reserve or bid <= 0 or relevance < floor:
+        if bid < reserve or bid <= 0:
             continue
-        impressions = max(0, int(candidate.get("impressions", 0)))
-        clicks = min(max(0, int(candidate.get("clicks", 0))), impressions)
-        # expected_ctr() × relevance, inlined: a function call per candidate costs the 2 ms target.
+        relevance = float(candidate["relevance"])
+        if relevance < floor:
+            continue
+        impressions = int(candidate.get("impressions", 0))
+        if impressions < 0:
+            impressions = 0
+        clicks = int(candidate.get("clicks", 0))
+        if clicks < 0:
+            clicks = 0
+        elif clicks > impressions:
+            clicks = impressions
         q = (clicks + prior_clicks) / (impressions + prior_impressions) * relevance
-        entries.append((-bid * q, -bid, str(candidate["ad_id"]), q))
+        add((-bid * q, -bid, str(candidate["ad_id"]), q))
     # Only the placed ads and the one below the last of them matter: no full sort.
     ranked = [Bidder(ad_id, -neg_bid, q) for _, neg_bid, ad_id, q in heapq.nsmallest(slots + 1, entries)]
     placements = []
