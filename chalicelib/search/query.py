@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, Literal
 
 from msgspec import Struct
@@ -257,6 +257,27 @@ def _stem_spans(text: str, wanted: frozenset[str]) -> list[range]:
     return [range(m.start(), m.end()) for m in _SHOWN_WORD.finditer(text) if any(s in wanted for s in stems(m[0]))]
 
 
+@lru_cache(maxsize=65536)
+def _fold(ch: str) -> str:
+    return normalize(ch)
+
+
+def _folded_in_place(text: str) -> str | None:
+    """``text`` folded one character at a time, when every character folds to one (nearly all
+    text: full-width letters and punctuation do, ligatures and half-width voiced kana do not), so
+    that positions in it are positions in ``text``; else None. One fold per distinct character,
+    remembered: a page's snippets share most of theirs."""
+    if "\uff9e" in text or "\uff9f" in text:
+        return None
+    table: dict[int, str] = {}
+    for ch in set(text):
+        folded = _fold(ch)
+        if len(folded) != 1:
+            return None
+        table[ord(ch)] = folded
+    return text.translate(table)
+
+
 def _word_spans(text: str, word: str) -> list[range]:
     """Where the normalised ``word`` is in ``text``, compared character by character after NFKC.
 
@@ -264,14 +285,13 @@ def _word_spans(text: str, word: str) -> list[range]:
     """
     if not word:
         return []
-    if unicodedata.is_normalized("NFKC", text):  # most text: no per-character folding needed
-        flat = text.lower()
-        if len(flat) == len(text):
-            spans, at = [], flat.find(word)
-            while at >= 0:
-                spans.append(range(at, at + len(word)))
-                at = flat.find(word, at + len(word))
-            return spans
+    flat = _folded_in_place(text)
+    if flat is not None:
+        spans, at = [], flat.find(word)
+        while at >= 0:
+            spans.append(range(at, at + len(word)))
+            at = flat.find(word, at + len(word))
+        return spans
     folded: list[str] = []
     source: list[range] = []  # the text positions behind each normalised character
     i = 0
