@@ -155,3 +155,34 @@ def test_the_marks_of_a_field_and_its_subfields_are_merged():
         },
     }
     assert title_highlight(hit) == "<mark>キズナゲームス</mark>の新作 <mark>zq1</mark>"
+
+
+def _spans_by_loop(text: str, word: str) -> list[range]:
+    """The reference: fold one character (or half-width kana with its voiced mark) at a time."""
+    from chalicelib.search.analysis import normalize
+
+    flat, source, i = "", [], 0
+    while i < len(text):
+        n = 2 if i + 1 < len(text) and text[i + 1] in "\uff9e\uff9f" else 1
+        piece = normalize(text[i : i + n])
+        flat += piece
+        source += [range(i, i + n)] * len(piece)
+        i += n
+    spans, at = [], flat.find(word)
+    while at >= 0:
+        spans.append(range(source[at].start, source[at + len(word) - 1].stop))
+        at = flat.find(word, at + len(word))
+    return spans
+
+
+def test_word_spans_fold_like_one_character_at_a_time() -> None:
+    import random
+
+    from chalicelib.search.query import _word_spans
+
+    alphabet = [*"ラーメン渋谷東京都ＡＢＣabcＡｂ！？（）　 ｶﾞｲﾄﾞ㍿ﬁé", "e\u0301"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        for word in ("ラーメン", "abc", "ガイド", "!", "株式会社", "fi", "渋谷"):
+            assert _word_spans(text, word) == _spans_by_loop(text, word), (text, word)
