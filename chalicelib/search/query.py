@@ -278,6 +278,20 @@ def _folded_in_place(text: str) -> str | None:
     return text.translate(table)
 
 
+def _folded_by_piece(text: str) -> tuple[str, list[range]]:
+    """``text`` folded piece by piece, with the text positions behind each folded character."""
+    folded: list[str] = []
+    source: list[range] = []
+    i = 0
+    while i < len(text):
+        n = 2 if i + 1 < len(text) and text[i + 1] in "\uff9e\uff9f" else 1
+        piece = _fold(text[i : i + n])
+        folded.append(piece)
+        source += [range(i, i + n)] * len(piece)
+        i += n
+    return "".join(folded), source
+
+
 def _word_spans(text: str, word: str) -> list[range]:
     """Where the normalised ``word`` is in ``text``, compared character by character after NFKC.
 
@@ -286,26 +300,14 @@ def _word_spans(text: str, word: str) -> list[range]:
     if not word:
         return []
     flat = _folded_in_place(text)
-    if flat is not None:
-        spans, at = [], flat.find(word)
-        while at >= 0:
-            spans.append(range(at, at + len(word)))
-            at = flat.find(word, at + len(word))
-        return spans
-    folded: list[str] = []
-    source: list[range] = []  # the text positions behind each normalised character
-    i = 0
-    while i < len(text):
-        n = 2 if i + 1 < len(text) and text[i + 1] in "\uff9e\uff9f" else 1
-        piece = normalize(text[i : i + n])
-        folded.append(piece)
-        source += [range(i, i + n)] * len(piece)
-        i += n
-    flat = "".join(folded)
+    source = None
+    if flat is None:
+        flat, source = _folded_by_piece(text)
     spans, at = [], flat.find(word)
     while at >= 0:
-        spans.append(range(source[at].start, source[at + len(word) - 1].stop))
-        at = flat.find(word, at + len(word))
+        end = at + len(word)
+        spans.append(range(at, end) if source is None else range(source[at].start, source[end - 1].stop))
+        at = flat.find(word, end)
     return spans
 
 
