@@ -9,100 +9,315 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from functools import lru_cache
-
-from msgspec import Struct
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters.dynamodb import tables
 from chalicelib.adapters.dynamodb.ban_store import AuditStore, BanStore
 from chalicelib.adapters.dynamodb.base import Counters, Dynamo
-from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
-from chalicelib.adapters.dynamodb.community_store import CommunityStore
 from chalicelib.adapters.dynamodb.company_store import CompanyStore
-from chalicelib.adapters.dynamodb.friend_store import FriendStore
-from chalicelib.adapters.dynamodb.held_store import HeldStore
 from chalicelib.adapters.dynamodb.invite_store import InviteStore
 from chalicelib.adapters.dynamodb.login_attempts import LoginAttemptStore
 from chalicelib.adapters.dynamodb.member_store import MemberStore
-from chalicelib.adapters.dynamodb.notification_store import NoticeRecipients, NotificationStore
 from chalicelib.adapters.dynamodb.post_store import PostStore
-from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
-from chalicelib.adapters.dynamodb.report_store import ReportStore
-from chalicelib.adapters.dynamodb.search_check import SearchCheck
 from chalicelib.adapters.dynamodb.session_store import SessionStore
-from chalicelib.adapters.lambda_ranker import LambdaRanker
-from chalicelib.adapters.opensearch import SearchIndex, stage_index
-from chalicelib.adapters.spam_check import ScorerSpamCheck
-from chalicelib.communities.service import CommunityService
-from chalicelib.companies.service import CompanyService
 from chalicelib.config import Settings, settings
-from chalicelib.friends.service import FriendService
-from chalicelib.invites.service import InviteService
-from chalicelib.kernel import RateLimiter
-from chalicelib.limits import PolicyLimiter, RatePolicy
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService, NamePolicy
 from chalicelib.moderation.bans import Auditor, BanService
-from chalicelib.moderation.review import ReviewService
-from chalicelib.moderation.service import ModerationService
-from chalicelib.moderation.spam import SpamConfig
-from chalicelib.notifications.consumer import Notifier
-from chalicelib.notifications.service import NotificationDelivery, NotificationService
 from chalicelib.observability import BusinessMetrics
 from chalicelib.pagination import CursorCodec
-from chalicelib.placements.ports import InProcessRanker, Ranker
-from chalicelib.placements.service import CampaignService, PlacementService
-from chalicelib.placements.tokens import ImpressionTokens
-from chalicelib.posts.service import PostService
-from chalicelib.search.indexer import Indexer
-from chalicelib.search.service import SearchService
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
+    from chalicelib.adapters.dynamodb.community_store import CommunityStore
+    from chalicelib.adapters.dynamodb.friend_store import FriendStore
+    from chalicelib.adapters.dynamodb.held_store import HeldStore
+    from chalicelib.adapters.dynamodb.notification_store import NotificationStore
+    from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
+    from chalicelib.adapters.dynamodb.report_store import ReportStore
+    from chalicelib.adapters.opensearch import SearchIndex
+    from chalicelib.adapters.spam_check import ScorerSpamCheck
+    from chalicelib.communities.service import CommunityService
+    from chalicelib.companies.service import CompanyService
+    from chalicelib.friends.service import FriendService
+    from chalicelib.invites.service import InviteService
+    from chalicelib.kernel import Metrics, RateLimiter
+    from chalicelib.moderation.review import ReviewService
+    from chalicelib.moderation.service import ModerationService
+    from chalicelib.notifications.consumer import Notifier
+    from chalicelib.notifications.service import NotificationService
+    from chalicelib.placements.ports import Ranker
+    from chalicelib.placements.service import CampaignService, PlacementService
+    from chalicelib.posts.service import PostService
+    from chalicelib.search.indexer import Indexer
+    from chalicelib.search.service import SearchService
 
 log = logging.getLogger(__name__)
 
+# Each store and service below is built on first use. The modules imported above are the
+# authentication path, which every request but /health and /openapi.json builds first (the auth
+# service, its stores and the bans it checks at login, with PynamoDB, botocore, argon2 and PyJWT
+# under them): they load at import, in Lambda's init phase. Every other domain's service imports its
+# modules when it is first built, so a cold start defines the models and stores its first request
+# uses (a search does not define the moderation queue's models). Tests and operator commands read
+# the same attributes.
 
-class Stores(Struct, frozen=True):
+
+class Stores:
     """The DynamoDB adapters of one process (tests and operator commands reach them here)."""
 
-    dynamo: Dynamo
-    members: MemberStore
-    sessions: SessionStore
-    invites: InviteStore
-    friends: FriendStore
-    communities: CommunityStore
-    posts: PostStore
-    companies: CompanyStore
-    campaigns: CampaignStore
-    reports: ReportStore
-    rate_limits: RateLimitStore
-    held: HeldStore
-    bans: BanStore
-    audit: AuditStore
-    notifications: NotificationStore
+    def __init__(self, s: Settings, key: str):
+        tables.bind(s)
+        self.dynamo: Dynamo = Dynamo(s, CursorCodec(key.encode()), Counters(s.counter_shards))
+
+    @cached_property
+    def members(self) -> MemberStore:
+        return MemberStore(self.dynamo)
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        return SessionStore(self.dynamo)
+
+    @cached_property
+    def invites(self) -> InviteStore:
+        return InviteStore(self.dynamo)
+
+    @cached_property
+    def friends(self) -> FriendStore:
+        from chalicelib.adapters.dynamodb.friend_store import FriendStore
+
+        return FriendStore(self.dynamo)
+
+    @cached_property
+    def communities(self) -> CommunityStore:
+        from chalicelib.adapters.dynamodb.community_store import CommunityStore
+
+        return CommunityStore(self.dynamo)
+
+    @cached_property
+    def posts(self) -> PostStore:
+        return PostStore(self.dynamo)
+
+    @cached_property
+    def companies(self) -> CompanyStore:
+        return CompanyStore(self.dynamo)
+
+    @cached_property
+    def campaigns(self) -> CampaignStore:
+        from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
+
+        return CampaignStore(self.dynamo)
+
+    @cached_property
+    def reports(self) -> ReportStore:
+        from chalicelib.adapters.dynamodb.report_store import ReportStore
+
+        return ReportStore(self.dynamo)
+
+    @cached_property
+    def rate_limits(self) -> RateLimitStore:
+        from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
+
+        return RateLimitStore()
+
+    @cached_property
+    def held(self) -> HeldStore:
+        from chalicelib.adapters.dynamodb.held_store import HeldStore
+
+        return HeldStore(self.dynamo)
+
+    @cached_property
+    def bans(self) -> BanStore:
+        return BanStore(self.dynamo)
+
+    @cached_property
+    def audit(self) -> AuditStore:
+        return AuditStore(self.dynamo)
+
+    @cached_property
+    def notifications(self) -> NotificationStore:
+        from chalicelib.adapters.dynamodb.notification_store import NotificationStore
+
+        return NotificationStore(self.dynamo)
 
 
-class Services(Struct, frozen=True):
-    """Every service of the app, wired to its adapters."""
+class Services:
+    """Every service of the app, each wired to its adapters on first use."""
 
-    settings: Settings
-    stores: Stores
-    auth: AuthService
-    members: MemberService
-    invites: InviteService
-    friends: FriendService
-    communities: CommunityService
-    posts: PostService
-    companies: CompanyService
-    search: SearchService
-    campaigns: CampaignService
-    placements: PlacementService
-    moderation: ModerationService
-    review: ReviewService
-    bans: BanService
-    audit: Auditor
-    notifications: NotificationService
-    limiter: RateLimiter
-    #: The secret that proves a request came through CloudFront (``chalicelib.http.source_ip``).
-    origin_secret: OriginSecret
+    def __init__(self, s: Settings):
+        self.settings = s
+
+    @cached_property
+    def key(self) -> str:
+        """The signing key (tokens, cursors, impression tokens)."""
+        return signing_key(self.settings)
+
+    @cached_property
+    def stores(self) -> Stores:
+        return Stores(self.settings, self.key)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        return search_index(self.settings)
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        return BusinessMetrics()
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        from chalicelib.limits import PolicyLimiter, RatePolicy
+
+        s = self.settings
+        return PolicyLimiter(RatePolicy(s.rate_limits, s.sandbox_rate_limits, s.sandbox_days), self.stores.rate_limits)
+
+    @cached_property
+    def names(self) -> NamePolicy:
+        return NamePolicy(self.stores.members, self.stores.companies, self.settings.admin_handle)
+
+    @cached_property
+    def auth(self) -> AuthService:
+        s, st = self.settings, self.stores
+        return AuthService(
+            st.members,
+            st.sessions,
+            st.invites,
+            TokenIssuer(self.key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s),
+            s.invite_quota,
+            LoginAttemptStore(s.login_max_failures, s.login_window_s, s.login_max_failures_per_address),
+            metrics=self.metrics,
+            bans=self.bans,
+            names=self.names,
+        )
+
+    @cached_property
+    def members(self) -> MemberService:
+        st = self.stores
+        return MemberService(st.members, st.sessions, st.friends, names=self.names)
+
+    @cached_property
+    def invites(self) -> InviteService:
+        from chalicelib.invites.service import InviteService
+
+        s = self.settings
+        return InviteService(self.stores.invites, s.invite_ttl_days, limiter=self.limiter, web_url=s.web_url)
+
+    @cached_property
+    def friends(self) -> FriendService:
+        from chalicelib.friends.service import FriendService
+
+        return FriendService(self.stores.friends, self.stores.members, limiter=self.limiter)
+
+    @cached_property
+    def communities(self) -> CommunityService:
+        from chalicelib.communities.service import CommunityService
+
+        st = self.stores
+        return CommunityService(st.communities, st.companies, st.members)
+
+    @cached_property
+    def posts(self) -> PostService:
+        from chalicelib.posts.service import PostService
+
+        st = self.stores
+        return PostService(
+            st.posts,
+            st.communities,
+            st.companies,
+            st.friends,
+            st.members,
+            metrics=self.metrics,
+            limiter=self.limiter,
+            spam=spam_check(self.settings),
+        )
+
+    @cached_property
+    def companies(self) -> CompanyService:
+        from chalicelib.companies.service import CompanyService
+
+        st = self.stores
+        return CompanyService(st.companies, st.posts, st.members)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from chalicelib.adapters.dynamodb.search_check import SearchCheck
+        from chalicelib.search.service import SearchService
+
+        st = self.stores
+        return SearchService(
+            self.index, st.friends, st.dynamo.cursors, self.placements, limiter=self.limiter, check=SearchCheck()
+        )
+
+    @cached_property
+    def campaigns(self) -> CampaignService:
+        from chalicelib.placements.service import CampaignService
+
+        st = self.stores
+        return CampaignService(st.campaigns, st.companies, st.communities, st.posts)
+
+    @cached_property
+    def placements(self) -> PlacementService:
+        from chalicelib.placements.service import PlacementService
+        from chalicelib.placements.tokens import ImpressionTokens
+
+        s, st = self.settings, self.stores
+        return PlacementService(
+            st.campaigns,
+            st.companies,
+            self.index,
+            ranker(s),
+            ImpressionTokens(self.key.encode(), s.impression_ttl_s),
+            s.sponsored_slots,
+            s.reserve_price,
+            metrics=self.metrics,
+            limiter=self.limiter,
+        )
+
+    @cached_property
+    def moderation(self) -> ModerationService:
+        from chalicelib.moderation.service import ModerationService
+
+        st = self.stores
+        return ModerationService(
+            st.reports, self.posts, self.bans, st.communities, st.members, limiter=self.limiter, audit=self.audit
+        )
+
+    @cached_property
+    def bans(self) -> BanService:
+        st = self.stores
+        return BanService(
+            st.bans,
+            st.members,
+            st.sessions,
+            st.posts,
+            st.bans,
+            self.audit,
+            revoke_after=self.settings.invite_revoke_after,
+        )
+
+    @cached_property
+    def audit(self) -> Auditor:
+        return Auditor(self.stores.audit)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from chalicelib.moderation.review import ReviewService
+
+        st = self.stores
+        return ReviewService(st.held, st.communities, st.companies, st.members, metrics=self.metrics, audit=self.audit)
+
+    @cached_property
+    def notifications(self) -> NotificationService:
+        from chalicelib.notifications.service import NotificationService
+
+        st = self.stores
+        return NotificationService(st.notifications, st.members, self.posts, st.companies)
+
+    @cached_property
+    def origin_secret(self) -> OriginSecret:
+        """The secret that proves a request came through CloudFront (``chalicelib.http.source_ip``)."""
+        return OriginSecret(self.settings)
 
 
 def signing_key(s: Settings) -> str:
@@ -149,112 +364,50 @@ def _read_secret(secret_id: str, region: str) -> str:
 
 def build_stores(s: Settings, key: str) -> Stores:
     """The DynamoDB adapters for the given settings and signing key."""
-    tables.bind(s)
-    dynamo = Dynamo(s, CursorCodec(key.encode()), Counters(s.counter_shards))
-    return Stores(
-        dynamo=dynamo,
-        members=MemberStore(dynamo),
-        sessions=SessionStore(dynamo),
-        invites=InviteStore(dynamo),
-        friends=FriendStore(dynamo),
-        communities=CommunityStore(dynamo),
-        posts=PostStore(dynamo),
-        companies=CompanyStore(dynamo),
-        campaigns=CampaignStore(dynamo),
-        reports=ReportStore(dynamo),
-        rate_limits=RateLimitStore(),
-        held=HeldStore(dynamo),
-        bans=BanStore(dynamo),
-        audit=AuditStore(dynamo),
-        notifications=NotificationStore(dynamo),
-    )
+    return Stores(s, key)
 
 
 def build(s: Settings) -> Services:
-    """Wire everything for the given settings (tests call this with their own)."""
-    key = signing_key(s)
-    st = build_stores(s, key)
-    index = search_index(s)
-    metrics = BusinessMetrics()
-    limiter = PolicyLimiter(RatePolicy(s.rate_limits, s.sandbox_rate_limits, s.sandbox_days), st.rate_limits)
-    placements = PlacementService(
-        st.campaigns,
-        st.companies,
-        index,
-        ranker(s),
-        ImpressionTokens(key.encode(), s.impression_ttl_s),
-        s.sponsored_slots,
-        s.reserve_price,
-        metrics=metrics,
-        limiter=limiter,
-    )
-    names = NamePolicy(st.members, st.companies, s.admin_handle)
-    members = MemberService(st.members, st.sessions, st.friends, names=names)
-    audit = Auditor(st.audit)
-    bans = BanService(st.bans, st.members, st.sessions, st.posts, st.bans, audit, revoke_after=s.invite_revoke_after)
-    posts = PostService(
-        st.posts,
-        st.communities,
-        st.companies,
-        st.friends,
-        st.members,
-        metrics=metrics,
-        limiter=limiter,
-        spam=spam_check(s),
-    )
-    return Services(
-        settings=s,
-        stores=st,
-        auth=AuthService(
-            st.members,
-            st.sessions,
-            st.invites,
-            TokenIssuer(key, s.jwt_issuer, s.jwt_audience, s.token_ttl_s),
-            s.invite_quota,
-            LoginAttemptStore(s.login_max_failures, s.login_window_s, s.login_max_failures_per_address),
-            metrics=metrics,
-            bans=bans,
-            names=names,
-        ),
-        members=members,
-        invites=InviteService(st.invites, s.invite_ttl_days, limiter=limiter, web_url=s.web_url),
-        friends=FriendService(st.friends, st.members, limiter=limiter),
-        communities=CommunityService(st.communities, st.companies, st.members),
-        posts=posts,
-        companies=CompanyService(st.companies, st.posts, st.members),
-        search=SearchService(index, st.friends, st.dynamo.cursors, placements, limiter=limiter, check=SearchCheck()),
-        campaigns=CampaignService(st.campaigns, st.companies, st.communities, st.posts),
-        placements=placements,
-        moderation=ModerationService(st.reports, posts, bans, st.communities, st.members, limiter=limiter, audit=audit),
-        bans=bans,
-        audit=audit,
-        review=ReviewService(st.held, st.communities, st.companies, st.members, metrics=metrics, audit=audit),
-        notifications=NotificationService(st.notifications, st.members, posts, st.companies),
-        limiter=limiter,
-        origin_secret=OriginSecret(s),
-    )
+    """Wire everything for the given settings (tests call this with their own).
+
+    The signing key is read here, so a stage without one fails at its first request, not later.
+    """
+    wired = Services(s)
+    _ = wired.key
+    return wired
 
 
 def spam_check(s: Settings) -> ScorerSpamCheck:
     """The spam check of new posts and comments: the pure scorer, its thresholds from the settings."""
+    from chalicelib.adapters.spam_check import ScorerSpamCheck
+    from chalicelib.moderation.spam import SpamConfig
+
     return ScorerSpamCheck(SpamConfig.from_environ(s.spam_settings))
 
 
 def ranker(s: Settings) -> Ranker:
     """The auction: the rank_placements Lambda when KIZUNA_RANKING_FUNCTION names it, else in-process."""
     if s.ranking_function:
+        from chalicelib.adapters.lambda_ranker import LambdaRanker
+
         return LambdaRanker(s.ranking_function, s.region)
+    from chalicelib.placements.ports import InProcessRanker
+
     return InProcessRanker()
 
 
 def search_index(s: Settings) -> SearchIndex:
     """The search index of the stage (its OpenSearch client is built on first use)."""
+    from chalicelib.adapters.opensearch import stage_index
+
     return stage_index(s)
 
 
 @lru_cache(maxsize=1)
 def indexer() -> Indexer:
     """The stream Lambda's indexer; it needs no signing key, so it is not part of ``services()``."""
+    from chalicelib.search.indexer import Indexer
+
     s = settings()
     return Indexer(search_index(s), s.table_prefix)
 
@@ -262,6 +415,10 @@ def indexer() -> Indexer:
 @lru_cache(maxsize=1)
 def notifier() -> Notifier:
     """The stream Lambda's notifier. It signs nothing: its stores get a throw-away cursor key."""
+    from chalicelib.adapters.dynamodb.notification_store import NoticeRecipients
+    from chalicelib.notifications.consumer import Notifier
+    from chalicelib.notifications.service import NotificationDelivery
+
     s = settings()
     st = build_stores(s, secrets.token_hex(32))
     recipients = NoticeRecipients(st.posts, st.companies, st.members, st.friends)

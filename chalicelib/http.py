@@ -18,7 +18,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol
 
 from chalice.app import Blueprint, Request, Response
 from msgspec import Struct, field
@@ -26,9 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib import errors
 from chalicelib.kernel import ID_PATTERN, Caller
-from chalicelib.pagination import PageOf
-
-S = TypeVar("S")
+from chalicelib.pagination import ModelRef, PageOf, resolve_model
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +55,24 @@ class RouteSpec(Struct, frozen=True):
     tag: str
     status: int
     public: bool
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    response: type[BaseModel] | PageOf | None = None
+    body: ModelRef | None = None
+    query: ModelRef | None = None
+    response: ModelRef | PageOf | None = None
     errors: tuple[int, ...] = field(default=())
+
+    def body_model(self) -> type[BaseModel] | None:
+        """The body model (its module is imported now if it was not)."""
+        return None if self.body is None else resolve_model(self.body)
+
+    def query_model(self) -> type[BaseModel] | None:
+        """The query model (its module is imported now if it was not)."""
+        return None if self.query is None else resolve_model(self.query)
 
     def response_model(self) -> type[BaseModel] | None:
         """The response model, with a ``PageOf`` declaration resolved."""
-        return self.response.model() if isinstance(self.response, PageOf) else self.response
+        if isinstance(self.response, PageOf):
+            return self.response.model()
+        return None if self.response is None else resolve_model(self.response)
 
 
 ROUTES: list[RouteSpec] = []
@@ -363,14 +371,23 @@ def _dump(result: Any) -> Any:
 class Api:
     """Declares the routes of one domain's Blueprint."""
 
-    def __init__(self, blueprint: Blueprint, tag: str, prefix: str = ""):
+    def __init__(self, blueprint: Blueprint, tag: str, prefix: str = "", models: str = ""):
         self.blueprint = blueprint
         self.tag = tag
         self.prefix = prefix
+        #: The module a bare model name (``body="PostCreate"``) is defined in.
+        self.models = models
 
-    def service(self, name: str, kind: type[S]) -> Callable[[], S]:
-        """The wired service ``name`` of type ``kind``, looked up per call (services are built lazily)."""
-        return lambda: cast(S, getattr(wired(), name))
+    def service(self, name: str) -> Callable[[], Any]:
+        """The wired service ``name``, looked up per call (services are built lazily, one by one)."""
+        return lambda: getattr(wired(), name)
+
+    def _ref(self, ref: ModelRef) -> ModelRef:
+        if isinstance(ref, str) and ":" not in ref:
+            if not self.models:
+                raise ValueError(f"{self.tag}: name the module of {ref!r} (module:Name) or pass Api(models=...)")
+            return f"{self.models}:{ref}"
+        return ref
 
     def route(
         self,
@@ -379,17 +396,27 @@ class Api:
         *,
         summary: str,
         status: int = 200,
-        body: type[BaseModel] | None = None,
-        query: type[BaseModel] | None = None,
-        response: type[BaseModel] | PageOf | None = None,
+        body: ModelRef | None = None,
+        query: ModelRef | None = None,
+        response: ModelRef | PageOf | None = None,
         public: bool = False,
         errors_: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register ``fn(caller=, body=, query=, **uri_params)``; it returns a model, a dict or None.
 
+        Models may be named (``body="PostCreate"``, in this Api's ``models`` module, or
+        ``"module:Name"``): a named model's module is imported by the first request that parses
+        or returns it, or by the OpenAPI document.
+
         A view that has a ``source_ip`` parameter also receives the request's source address
         (:func:`source_ip`, with the origin secret of the wired services).
         """
+        body = None if body is None else self._ref(body)
+        query = None if query is None else self._ref(query)
+        if isinstance(response, PageOf):
+            response = PageOf(self._ref(response.item))
+        elif response is not None:
+            response = self._ref(response)
         spec = RouteSpec(method, self.prefix + path, summary, self.tag, status, public, body, query, response, errors_)
         unknown = [p for p in path_params(spec.path) if p not in PATH_PARAMS]
         if unknown:
@@ -408,9 +435,9 @@ class Api:
                     if not public:
                         kwargs["caller"] = authenticate(request)
                     if body is not None:
-                        kwargs["body"] = parse_body(request, body)
+                        kwargs["body"] = parse_body(request, resolve_model(body))
                     if query is not None:
-                        kwargs["query"] = parse_query(request, query)
+                        kwargs["query"] = parse_query(request, resolve_model(query))
                     if wants_source_ip:
                         kwargs["source_ip"] = source_ip(request, wired().origin_secret())
                     # After the token (401 first) and the body and query (a bad body is a 400 whether

@@ -38,7 +38,7 @@ REASONS = {
 def _models(routes: list[RouteSpec]) -> list[type[BaseModel]]:
     seen: dict[type[BaseModel], None] = {}
     for r in routes:
-        for m in (r.body, r.response_model()):
+        for m in (r.body_model(), r.response_model()):
             if m is not None:
                 seen[m] = None
     return list(seen)
@@ -68,14 +68,16 @@ def document() -> dict[str, Any]:
     for r in ROUTES:
         op: dict[str, Any] = {"summary": r.summary, "tags": [r.tag], "operationId": f"{r.method.lower()}_{r.path}"}
         params = [_path_parameter(p) for p in path_params(r.path)]
-        if r.query is not None:
-            params += _query_parameters(r.query)
+        query = r.query_model()
+        if query is not None:
+            params += _query_parameters(query)
         if params:
             op["parameters"] = params
-        if r.body is not None:
+        body = r.body_model()
+        if body is not None:
             op["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": refs[(r.body, "validation")]}},
+                "content": {"application/json": {"schema": refs[(body, "validation")]}},
             }
         ok: dict[str, Any] = {"description": "OK" if r.status != 204 else "No content"}
         response = r.response_model()

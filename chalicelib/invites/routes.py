@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.http import Api
-from chalicelib.invites.models import InviteCreate, InviteOut
-from chalicelib.invites.service import InviteService
 from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
 
+if TYPE_CHECKING:
+    from chalicelib.invites.models import InviteCreate, InviteOut
+    from chalicelib.invites.service import InviteService
+
 bp = Blueprint(__name__)
-api = Api(bp, "invites")
-invites = api.service("invites", InviteService)
+api = Api(bp, "invites", models="chalicelib.invites.models")
+invites: Callable[[], InviteService] = api.service("invites")
 
 
 @api.route(
@@ -20,8 +25,8 @@ invites = api.service("invites", InviteService)
     "POST",
     summary="Create an invite code (uses one of your invites).",
     status=201,
-    body=InviteCreate,
-    response=InviteOut,
+    body="InviteCreate",
+    response="InviteOut",
     errors_=(400, 403, 429),
 )
 def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
@@ -33,7 +38,7 @@ def create_invite(caller: Caller, body: InviteCreate) -> InviteOut:
     "GET",
     summary="Your invite codes with their status, newest first.",
     query=PageQuery,
-    response=PageOf(InviteOut),
+    response=PageOf("InviteOut"),
 )
 def list_invites(caller: Caller, query: PageQuery) -> Page[InviteOut]:
     return invites().list(caller, query.limit, query.cursor)

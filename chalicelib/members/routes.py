@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
-from chalicelib.members.models import (
-    LoginRequest,
-    MemberPublic,
-    MemberSelf,
-    PasswordChange,
-    ProfileUpdate,
-    SignupRequest,
-    SignupResponse,
-    Stats,
-    TokenResponse,
-)
-from chalicelib.members.service import AuthService, MemberService
+
+if TYPE_CHECKING:
+    from chalicelib.members.models import (
+        LoginRequest,
+        MemberPublic,
+        MemberSelf,
+        PasswordChange,
+        ProfileUpdate,
+        SignupRequest,
+        SignupResponse,
+        Stats,
+        TokenResponse,
+    )
+    from chalicelib.members.service import AuthService, MemberService
 
 bp = Blueprint(__name__)
-api = Api(bp, "members")
-auth = api.service("auth", AuthService)
-members = api.service("members", MemberService)
+api = Api(bp, "members", models="chalicelib.members.models")
+auth: Callable[[], AuthService] = api.service("auth")
+members: Callable[[], MemberService] = api.service("members")
 
 
 @api.route(
@@ -30,8 +35,8 @@ members = api.service("members", MemberService)
     "POST",
     summary="Join with an invite code.",
     status=201,
-    body=SignupRequest,
-    response=SignupResponse,
+    body="SignupRequest",
+    response="SignupResponse",
     public=True,
     errors_=(400, 403, 409),
 )
@@ -43,8 +48,8 @@ def signup(body: SignupRequest) -> SignupResponse:
     "/auth/login",
     "POST",
     summary="Log in with handle and password.",
-    body=LoginRequest,
-    response=TokenResponse,
+    body="LoginRequest",
+    response="TokenResponse",
     public=True,
     errors_=(400, 401, 429),
 )
@@ -57,7 +62,7 @@ def logout(caller: Caller) -> None:
     auth().logout(caller)
 
 
-@api.route("/me", "GET", summary="Your own profile.", response=MemberSelf)
+@api.route("/me", "GET", summary="Your own profile.", response="MemberSelf")
 def get_me(caller: Caller) -> MemberSelf:
     return members().me(caller)
 
@@ -66,8 +71,8 @@ def get_me(caller: Caller) -> MemberSelf:
     "/me",
     "PATCH",
     summary="Change your display name, email or bio.",
-    body=ProfileUpdate,
-    response=MemberSelf,
+    body="ProfileUpdate",
+    response="MemberSelf",
     errors_=(400, 409),
 )
 def patch_me(caller: Caller, body: ProfileUpdate) -> MemberSelf:
@@ -78,7 +83,7 @@ def patch_me(caller: Caller, body: ProfileUpdate) -> MemberSelf:
     "/me/password",
     "POST",
     summary="Change your password (give the current one).",
-    body=PasswordChange,
+    body="PasswordChange",
     status=204,
     errors_=(400, 409, 429),
 )
@@ -91,11 +96,11 @@ def delete_me(caller: Caller) -> None:
     members().withdraw(caller)
 
 
-@api.route("/members/{handle}", "GET", summary="A member's public profile.", response=MemberPublic, errors_=(404,))
+@api.route("/members/{handle}", "GET", summary="A member's public profile.", response="MemberPublic", errors_=(404,))
 def get_member(caller: Caller, handle: str) -> MemberPublic:
     return members().public_profile(caller, handle)
 
 
-@api.route("/stats", "GET", summary="Member, community and post counts.", response=Stats)
+@api.route("/stats", "GET", summary="Member, community and post counts.", response="Stats")
 def stats(caller: Caller) -> Stats:
     return members().stats()

@@ -2,33 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
-from chalicelib.moderation.bans import Auditor, BanService
-from chalicelib.moderation.models import (
-    AuditOut,
-    BanOut,
-    BanRequest,
-    HeldOut,
-    HeldQuery,
-    InviteTree,
-    ReasonRequest,
-    ReportCreate,
-    ReportDetail,
-    ReportOut,
-    ReportQuery,
-    ResolveReport,
-    Standing,
-)
-from chalicelib.moderation.review import ReviewService
-from chalicelib.moderation.service import ModerationService
 from chalicelib.pagination import Page, PageOf, PageQuery
 
+if TYPE_CHECKING:
+    from chalicelib.moderation.bans import Auditor, BanService
+    from chalicelib.moderation.models import (
+        AuditOut,
+        BanOut,
+        BanRequest,
+        HeldOut,
+        HeldQuery,
+        InviteTree,
+        ReasonRequest,
+        ReportCreate,
+        ReportDetail,
+        ReportOut,
+        ReportQuery,
+        ResolveReport,
+        Standing,
+    )
+    from chalicelib.moderation.review import ReviewService
+    from chalicelib.moderation.service import ModerationService
+
 bp = Blueprint(__name__)
-api = Api(bp, "moderation")
-moderation = api.service("moderation", ModerationService)
+api = Api(bp, "moderation", models="chalicelib.moderation.models")
+moderation: Callable[[], ModerationService] = api.service("moderation")
 
 
 @api.route(
@@ -39,8 +44,8 @@ moderation = api.service("moderation", ModerationService)
         "for a comment '<post_id>/<comment_id>' (comments are keyed under their post); for a member their handle."
     ),
     status=201,
-    body=ReportCreate,
-    response=ReportOut,
+    body="ReportCreate",
+    response="ReportOut",
     errors_=(400, 404, 409, 429),
 )
 def create_report(caller: Caller, body: ReportCreate) -> ReportOut:
@@ -54,8 +59,8 @@ def create_report(caller: Caller, body: ReportCreate) -> ReportOut:
         "Reports in a status, oldest first: every report for admins; with community_id, that community's reports "
         "for its owner and moderators."
     ),
-    query=ReportQuery,
-    response=PageOf(ReportDetail),
+    query="ReportQuery",
+    response=PageOf("ReportDetail"),
     errors_=(400, 403),
 )
 def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
@@ -69,16 +74,16 @@ def list_reports(caller: Caller, query: ReportQuery) -> Page[ReportDetail]:
         "Resolve an open report: dismiss or remove_content (admins, the community's moderators), ban_member (admins). "
         "Every other open report about the same target is resolved with it."
     ),
-    body=ResolveReport,
-    response=ReportDetail,
+    body="ResolveReport",
+    response="ReportDetail",
     errors_=(400, 403, 404, 409),
 )
 def resolve_report(caller: Caller, report_id: str, body: ResolveReport) -> ReportDetail:
     return moderation().resolve(caller, report_id, body)
 
 
-bans = api.service("bans", BanService)
-audit = api.service("audit", Auditor)
+bans: Callable[[], BanService] = api.service("bans")
+audit: Callable[[], Auditor] = api.service("audit")
 
 
 @api.route(
@@ -89,8 +94,8 @@ audit = api.service("audit", Auditor)
         "permanent) unless permanent. Their sessions end at once; their posts, comments and diary entries are hidden "
         "from everyone (kept for appeal); their unused invites stop working; their inviter loses one invite."
     ),
-    body=BanRequest,
-    response=BanOut,
+    body="BanRequest",
+    response="BanOut",
     errors_=(400, 403, 404, 409),
 )
 def ban_member(caller: Caller, handle: str, body: BanRequest) -> BanOut:
@@ -101,8 +106,8 @@ def ban_member(caller: Caller, handle: str, body: BanRequest) -> BanOut:
     "/admin/members/{handle}/unban",
     "POST",
     summary="Lift a member's ban (admins), with a reason: they may log in again and their content is shown again.",
-    body=ReasonRequest,
-    response=Standing,
+    body="ReasonRequest",
+    response="Standing",
     errors_=(400, 403, 404, 409),
 )
 def unban_member(caller: Caller, handle: str, body: ReasonRequest) -> Standing:
@@ -113,8 +118,8 @@ def unban_member(caller: Caller, handle: str, body: ReasonRequest) -> Standing:
     "/admin/members/{handle}/invite-rights",
     "POST",
     summary="Give back the right to invite (admins), taken after repeated bans among the member's invitees.",
-    body=ReasonRequest,
-    response=Standing,
+    body="ReasonRequest",
+    response="Standing",
     errors_=(400, 403, 404),
 )
 def restore_invite_rights(caller: Caller, handle: str, body: ReasonRequest) -> Standing:
@@ -128,7 +133,7 @@ def restore_invite_rights(caller: Caller, handle: str, body: ReasonRequest) -> S
         "A member's invite subtree (admins): who joined with their invites, and whom those invited, each with their "
         "standing (status, bans, bans among their invitees, whether they may invite). At most 500 members."
     ),
-    response=InviteTree,
+    response="InviteTree",
     errors_=(403, 404),
 )
 def invite_tree(caller: Caller, handle: str) -> InviteTree:
@@ -140,7 +145,7 @@ def invite_tree(caller: Caller, handle: str) -> InviteTree:
     "GET",
     summary="The audit log of moderation actions, newest first (admins): who did what to which target, when and why.",
     query=PageQuery,
-    response=PageOf(AuditOut),
+    response=PageOf("AuditOut"),
     errors_=(400, 403),
 )
 def audit_log(caller: Caller, query: PageQuery) -> Page[AuditOut]:
@@ -149,7 +154,7 @@ def audit_log(caller: Caller, query: PageQuery) -> Page[AuditOut]:
 
 # --- the review queue of held posts and comments (issue 9) ---------------------------------------
 
-review = api.service("review", ReviewService)
+review: Callable[[], ReviewService] = api.service("review")
 
 
 @api.route(
@@ -160,8 +165,8 @@ review = api.service("review", ReviewService)
         "held item for admins (diary entries are reviewed by admins only); with community_id, that community's for "
         "its owner and moderators and, in an official community, the company's staff."
     ),
-    query=HeldQuery,
-    response=PageOf(HeldOut),
+    query="HeldQuery",
+    response=PageOf("HeldOut"),
     errors_=(400, 403),
 )
 def list_held(caller: Caller, query: HeldQuery) -> Page[HeldOut]:
@@ -172,7 +177,7 @@ def list_held(caller: Caller, query: HeldQuery) -> Page[HeldOut]:
     "/admin/held/{held_id}/approve",
     "POST",
     summary="Approve a held post or comment: it appears at the time it was written and is counted from now.",
-    response=HeldOut,
+    response="HeldOut",
     errors_=(403, 404, 409),
 )
 def approve_held(caller: Caller, held_id: str) -> HeldOut:
@@ -183,7 +188,7 @@ def approve_held(caller: Caller, held_id: str) -> HeldOut:
     "/admin/held/{held_id}/reject",
     "POST",
     summary="Reject a held post or comment: it is deleted (it was never shown or counted).",
-    response=HeldOut,
+    response="HeldOut",
     errors_=(403, 404, 409),
 )
 def reject_held(caller: Caller, held_id: str) -> HeldOut:

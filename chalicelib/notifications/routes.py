@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
-from chalicelib.notifications.models import MarkRead, NotificationOut, UnreadCount
-from chalicelib.notifications.service import NotificationService
 from chalicelib.pagination import Page, PageOf, PageQuery
-from chalicelib.posts.models import PostOut
+
+if TYPE_CHECKING:
+    from chalicelib.notifications.models import MarkRead, NotificationOut, UnreadCount
+    from chalicelib.notifications.service import NotificationService
+    from chalicelib.posts.models import PostOut
 
 bp = Blueprint(__name__)
-api = Api(bp, "notifications")
-notifications = api.service("notifications", NotificationService)
+api = Api(bp, "notifications", models="chalicelib.notifications.models")
+notifications: Callable[[], NotificationService] = api.service("notifications")
 
 
 @api.route(
@@ -21,13 +26,13 @@ notifications = api.service("notifications", NotificationService)
     "GET",
     summary="Your notifications, newest first.",
     query=PageQuery,
-    response=PageOf(NotificationOut),
+    response=PageOf("NotificationOut"),
 )
 def list_notifications(caller: Caller, query: PageQuery) -> Page[NotificationOut]:
     return notifications().list(caller, query.limit, query.cursor)
 
 
-@api.route("/notifications/unread", "GET", summary="How many notifications are unread.", response=UnreadCount)
+@api.route("/notifications/unread", "GET", summary="How many notifications are unread.", response="UnreadCount")
 def unread_notifications(caller: Caller) -> UnreadCount:
     return notifications().unread(caller)
 
@@ -36,8 +41,8 @@ def unread_notifications(caller: Caller) -> UnreadCount:
     "/notifications/read",
     "POST",
     summary="Mark notifications read (by id, or all: true); returns the unread count after.",
-    body=MarkRead,
-    response=UnreadCount,
+    body="MarkRead",
+    response="UnreadCount",
     errors_=(400,),
 )
 def mark_read(caller: Caller, body: MarkRead) -> UnreadCount:
@@ -49,7 +54,7 @@ def mark_read(caller: Caller, body: MarkRead) -> UnreadCount:
     "GET",
     summary="Your friends' diary entries, newest first.",
     query=PageQuery,
-    response=PageOf(PostOut),
+    response=PageOf("chalicelib.posts.models:PostOut"),
 )
 def diary_feed(caller: Caller, query: PageQuery) -> Page[PostOut]:
     return notifications().feed(caller, query.limit, query.cursor)

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
-from chalicelib.placements.models import (
-    CampaignCreate,
-    CampaignOut,
-    CampaignReport,
-    CampaignUpdate,
-    ClickOut,
-    ReportQuery,
-)
-from chalicelib.placements.service import CampaignService, PlacementService
+
+if TYPE_CHECKING:
+    from chalicelib.placements.models import (
+        CampaignCreate,
+        CampaignOut,
+        CampaignReport,
+        CampaignUpdate,
+        ClickOut,
+        ReportQuery,
+    )
+    from chalicelib.placements.service import CampaignService, PlacementService
 
 bp = Blueprint(__name__)
-api = Api(bp, "placements")
-campaigns = api.service("campaigns", CampaignService)
-placements = api.service("placements", PlacementService)
+api = Api(bp, "placements", models="chalicelib.placements.models")
+campaigns: Callable[[], CampaignService] = api.service("campaigns")
+placements: Callable[[], PlacementService] = api.service("placements")
 
 
 @api.route(
@@ -28,8 +33,8 @@ placements = api.service("placements", PlacementService)
     "POST",
     summary="Create a sponsored-placement campaign (company owner or advertiser).",
     status=201,
-    body=CampaignCreate,
-    response=CampaignOut,
+    body="CampaignCreate",
+    response="CampaignOut",
     errors_=(400, 403, 404),
 )
 def create_campaign(caller: Caller, company_id: str, body: CampaignCreate) -> CampaignOut:
@@ -41,7 +46,7 @@ def create_campaign(caller: Caller, company_id: str, body: CampaignCreate) -> Ca
     "GET",
     summary="The company's campaigns, newest first (owner or advertiser).",
     query=PageQuery,
-    response=PageOf(CampaignOut),
+    response=PageOf("CampaignOut"),
     errors_=(400, 403, 404),
 )
 def list_campaigns(caller: Caller, company_id: str, query: PageQuery) -> Page[CampaignOut]:
@@ -52,7 +57,7 @@ def list_campaigns(caller: Caller, company_id: str, query: PageQuery) -> Page[Ca
     "/companies/{company_id}/campaigns/{campaign_id}",
     "GET",
     summary="One campaign (owner or advertiser).",
-    response=CampaignOut,
+    response="CampaignOut",
     errors_=(403, 404),
 )
 def get_campaign(caller: Caller, company_id: str, campaign_id: str) -> CampaignOut:
@@ -63,8 +68,8 @@ def get_campaign(caller: Caller, company_id: str, campaign_id: str) -> CampaignO
     "/companies/{company_id}/campaigns/{campaign_id}",
     "PATCH",
     summary="Edit, pause (status paused) or resume (status active) a campaign.",
-    body=CampaignUpdate,
-    response=CampaignOut,
+    body="CampaignUpdate",
+    response="CampaignOut",
     errors_=(400, 403, 404, 409),
 )
 def update_campaign(caller: Caller, company_id: str, campaign_id: str, body: CampaignUpdate) -> CampaignOut:
@@ -75,8 +80,8 @@ def update_campaign(caller: Caller, company_id: str, campaign_id: str, body: Cam
     "/companies/{company_id}/campaigns/{campaign_id}/report",
     "GET",
     summary="Impressions, clicks, CTR, spend and average CPC per day (JST) and keyword.",
-    query=ReportQuery,
-    response=CampaignReport,
+    query="ReportQuery",
+    response="CampaignReport",
     errors_=(400, 403, 404),
 )
 def campaign_report(caller: Caller, company_id: str, campaign_id: str, query: ReportQuery) -> CampaignReport:
@@ -87,7 +92,7 @@ def campaign_report(caller: Caller, company_id: str, campaign_id: str, query: Re
     "/placements/{token}/click",
     "POST",
     summary="Follow a sponsored placement: records the click, charges at most once, returns the target.",
-    response=ClickOut,
+    response="ClickOut",
     errors_=(404, 429),
 )
 def click(caller: Caller, token: str) -> ClickOut:

@@ -5,26 +5,31 @@ Diary entries are posts too, so ``/diary`` and ``/members/{handle}/diary`` live 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint
 
 from chalicelib.http import Api
 from chalicelib.kernel import Caller
 from chalicelib.pagination import Page, PageOf, PageQuery
-from chalicelib.posts.models import (
-    CommentCreate,
-    CommentOut,
-    CommentUpdate,
-    DiaryCreate,
-    PostCreate,
-    PostOut,
-    PostUpdate,
-    ResolveRequest,
-)
-from chalicelib.posts.service import PostService
+
+if TYPE_CHECKING:
+    from chalicelib.posts.models import (
+        CommentCreate,
+        CommentOut,
+        CommentUpdate,
+        DiaryCreate,
+        PostCreate,
+        PostOut,
+        PostUpdate,
+        ResolveRequest,
+    )
+    from chalicelib.posts.service import PostService
 
 bp = Blueprint(__name__)
-api = Api(bp, "posts")
-posts = api.service("posts", PostService)
+api = Api(bp, "posts", models="chalicelib.posts.models")
+posts: Callable[[], PostService] = api.service("posts")
 
 
 @api.route(
@@ -32,8 +37,8 @@ posts = api.service("posts", PostService)
     "POST",
     summary="Post a topic (members of the community; in an official community it is an inquiry).",
     status=201,
-    body=PostCreate,
-    response=PostOut,
+    body="PostCreate",
+    response="PostOut",
     errors_=(400, 403, 404, 429),
 )
 def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut:
@@ -45,7 +50,7 @@ def create_topic(caller: Caller, community_id: str, body: PostCreate) -> PostOut
     "GET",
     summary="A community's posts, newest first.",
     query=PageQuery,
-    response=PageOf(PostOut),
+    response=PageOf("PostOut"),
     errors_=(404,),
 )
 def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[PostOut]:
@@ -57,8 +62,8 @@ def list_topics(caller: Caller, community_id: str, query: PageQuery) -> Page[Pos
     "POST",
     summary="Write a diary entry for members, friends or yourself.",
     status=201,
-    body=DiaryCreate,
-    response=PostOut,
+    body="DiaryCreate",
+    response="PostOut",
     errors_=(400, 429),
 )
 def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
@@ -70,14 +75,14 @@ def create_diary(caller: Caller, body: DiaryCreate) -> PostOut:
     "GET",
     summary="A member's diary entries that you may read, newest first.",
     query=PageQuery,
-    response=PageOf(PostOut),
+    response=PageOf("PostOut"),
     errors_=(404,),
 )
 def list_diary(caller: Caller, handle: str, query: PageQuery) -> Page[PostOut]:
     return posts().list_diary(caller, handle, query.limit, query.cursor)
 
 
-@api.route("/posts/{post_id}", "GET", summary="A post you may read.", response=PostOut, errors_=(404,))
+@api.route("/posts/{post_id}", "GET", summary="A post you may read.", response="PostOut", errors_=(404,))
 def get_post(caller: Caller, post_id: str) -> PostOut:
     return posts().get(caller, post_id)
 
@@ -86,8 +91,8 @@ def get_post(caller: Caller, post_id: str) -> PostOut:
     "/posts/{post_id}",
     "PATCH",
     summary="Edit your post (visibility: diary entries only).",
-    body=PostUpdate,
-    response=PostOut,
+    body="PostUpdate",
+    response="PostOut",
     errors_=(400, 403, 404, 409),
 )
 def update_post(caller: Caller, post_id: str, body: PostUpdate) -> PostOut:
@@ -110,8 +115,8 @@ def delete_post(caller: Caller, post_id: str) -> None:
     "POST",
     summary="Comment on a post you may read (company staff answer officially).",
     status=201,
-    body=CommentCreate,
-    response=CommentOut,
+    body="CommentCreate",
+    response="CommentOut",
     errors_=(400, 404, 409, 429),
 )
 def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> CommentOut:
@@ -123,7 +128,7 @@ def create_comment(caller: Caller, post_id: str, body: CommentCreate) -> Comment
     "GET",
     summary="A post's comments, oldest first.",
     query=PageQuery,
-    response=PageOf(CommentOut),
+    response=PageOf("CommentOut"),
     errors_=(404,),
 )
 def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[CommentOut]:
@@ -134,8 +139,8 @@ def list_comments(caller: Caller, post_id: str, query: PageQuery) -> Page[Commen
     "/posts/{post_id}/comments/{comment_id}",
     "PATCH",
     summary="Edit your comment's text.",
-    body=CommentUpdate,
-    response=CommentOut,
+    body="CommentUpdate",
+    response="CommentOut",
     errors_=(400, 403, 404, 429),
 )
 def update_comment(caller: Caller, post_id: str, comment_id: str, body: CommentUpdate) -> CommentOut:
@@ -157,8 +162,8 @@ def delete_comment(caller: Caller, post_id: str, comment_id: str) -> None:
     "/posts/{post_id}/resolve",
     "POST",
     summary="Accept a comment as the answer to an inquiry (its author or the company's staff).",
-    body=ResolveRequest,
-    response=PostOut,
+    body="ResolveRequest",
+    response="PostOut",
     errors_=(400, 403, 404, 409),
 )
 def resolve_inquiry(caller: Caller, post_id: str, body: ResolveRequest) -> PostOut:
