@@ -7,6 +7,10 @@ sides load the same third-party code and the ratio is what the app's own modules
 cold start: their bytecode, their stdlib imports, the pydantic and PynamoDB models and the
 dataclasses they build, the Chalice routes they register. Runs alternate between the two.
 
+A second pair of rows, for reference and not judged, does the same for ``import app`` followed
+by wiring every service of the composition root (no I/O): the whole API's own code, which no one
+request needs, and which ``import app`` alone loaded before services were wired on first use.
+
 Bytecode: both sides read ``.pyc`` files from one throw-away ``PYTHONPYCACHEPREFIX`` filled by
 the warm-up runs, so neither pays for compiling source (``PYTHONDONTWRITEBYTECODE`` would
 otherwise leave the app's modules uncompiled while site-packages has ``.pyc`` from pip).
@@ -21,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bench.report import ROOT, Row
@@ -77,6 +82,26 @@ _APP = _PROLOGUE + textwrap.dedent(
     """
 )
 
+# The whole API's own code, as a cold start that reaches every domain pays for it: ``import app``
+# and then every service of the composition root wired (no I/O: the stores and the search client
+# connect on first use). Before services were wired on first use, ``import app`` alone did this.
+_WIRED = _PROLOGUE + textwrap.dedent(
+    """
+    import os
+    os.environ.setdefault("KIZUNA_JWT_SECRET", "bench-only-not-a-secret")
+    c0, t0 = time.process_time(), time.perf_counter()
+    import app
+    from functools import cached_property
+    from chalicelib import bootstrap
+    wired = bootstrap.build(bootstrap.settings())
+    for name, member in vars(bootstrap.Services).items():
+        if isinstance(member, cached_property):
+            getattr(wired, name)
+    t1, c1 = time.perf_counter(), time.process_time()
+    report(t1 - t0, c1 - c0, before)
+    """
+)
+
 _DEPS = _PROLOGUE + textwrap.dedent(
     """
     names = json.loads(sys.argv[1])
@@ -127,20 +152,47 @@ def run_child(cmd: list[str], cwd: Any, env: dict[str, str]) -> dict[str, Any]:
 def run(ctx: Context) -> list[Row]:
     cache_dir = tempfile.mkdtemp(prefix="kizuna-bench-pycache-")
     try:
-        return _measure(_Children(cache_dir))
+        children = _Children(cache_dir)
+        return _measure(children) + _wired(children)
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
 
-def _measure(children: _Children) -> list[Row]:
-    found = children.run(_APP)
+def _wired(children: _Children) -> list[Row]:
+    """For reference: ``import app`` plus every service wired, against its own dependencies."""
+    sides = _alternate(children, _WIRED)
+    a, d = median(sides.times["app"]), median(sides.times["deps"])
+    last, same = sides.last, sides.same_third_party
+    note = "for reference, not judged: every domain's models, stores and services, as no one request needs"
+    return [
+        Row(NAME, "import app + all services wired", a, "ms", note=f"{RUNS} fresh interpreters each, alternating"),
+        Row(NAME, "their deps alone", d, "ms", note=f"{len(last['deps']['third_party'])} third-party modules"),
+        Row(NAME, "all wired/deps", a / d, "x", note=note if same else note + "; third-party sets differ"),
+    ]
+
+
+@dataclass
+class _Sides:
+    """Per side ("app", "deps"): wall and CPU milliseconds and GC pauses per run, the last report."""
+
+    times: dict[str, list[float]]
+    cpu: dict[str, list[float]]
+    gc_ms: dict[str, list[float]]
+    full_gcs: dict[str, int]
+    last: dict[str, dict[str, Any]]
+    same_third_party: bool
+
+
+def _alternate(children: _Children, app_code: str) -> _Sides:
+    """Median inputs of ``app_code`` vs the third-party modules it loads, in alternating fresh runs."""
+    found = children.run(app_code)
     loaded: list[str] = found["third_party"]
     # Keep the load order; drop names a plain import cannot produce (aliases, if any).
     deps: list[str] = children.run(_PROBE, json.dumps(loaded))["ok"]
     arg = json.dumps(deps)
 
     for _ in range(WARMUP):
-        children.run(_APP)
+        children.run(app_code)
         children.run(_DEPS, arg)
 
     times: dict[str, list[float]] = {"app": [], "deps": []}
@@ -152,7 +204,7 @@ def _measure(children: _Children) -> list[Row]:
     for i in range(RUNS):
         order = ["app", "deps"] if i % 2 == 0 else ["deps", "app"]
         for side in order:
-            out = children.run(_APP) if side == "app" else children.run(_DEPS, arg)
+            out = children.run(app_code) if side == "app" else children.run(_DEPS, arg)
             times[side].append(out["seconds"] * 1000)
             cpu[side].append(out["cpu"] * 1000)
             gc_ms[side].append(out["gc"] * 1000)
@@ -160,6 +212,13 @@ def _measure(children: _Children) -> list[Row]:
             last[side] = out
         same_third_party &= set(last["app"]["third_party"]) == set(last["deps"]["third_party"])
 
+    return _Sides(times, cpu, gc_ms, full_gcs, last, same_third_party)
+
+
+def _measure(children: _Children) -> list[Row]:
+    sides = _alternate(children, _APP)
+    times, cpu, gc_ms, full_gcs, last = sides.times, sides.cpu, sides.gc_ms, sides.full_gcs, sides.last
+    same_third_party, loaded = sides.same_third_party, sides.last["app"]["third_party"]
     a, d = median(times["app"]), median(times["deps"])
     app_tp, deps_tp = set(last["app"]["third_party"]), set(last["deps"]["third_party"])
     stdlib_only_app = sorted(set(last["app"]["stdlib"]) - set(last["deps"]["stdlib"]))
