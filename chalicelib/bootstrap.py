@@ -370,10 +370,12 @@ def build_stores(s: Settings, key: str) -> Stores:
 def build(s: Settings) -> Services:
     """Wire everything for the given settings (tests call this with their own).
 
-    The signing key is read here, so a stage without one fails at its first request, not later.
+    The signing key is read and the tables are bound to these settings here, as when every store
+    was built at once: a stage without a key fails at its first request, and the last ``build``
+    decides which tables the models name (a test that builds its own settings relies on it).
     """
     wired = Services(s)
-    _ = wired.key
+    _ = wired.stores
     return wired
 
 

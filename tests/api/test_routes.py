@@ -75,8 +75,9 @@ WITH_BODY = sorted((r for r in ROUTES if r.body is not None), key=lambda r: (r.p
 
 def _bad_bodies(route: RouteSpec) -> list[tuple[str, Any, str]]:
     """(label, raw body, content type) triples that must all be refused with 400."""
-    assert route.body is not None
-    schema = route.body.model_json_schema()
+    model = route.body_model()
+    assert model is not None
+    schema = model.model_json_schema()
     cases: list[tuple[str, Any, str]] = [
         ("malformed json", '{"handle": ', "application/json"),
         ("not an object", "[1, 2, 3]", "application/json"),
