@@ -13,27 +13,26 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from chalicelib.adapters.dynamodb import tables
-from chalicelib.adapters.dynamodb.ban_store import AuditStore, BanStore
 from chalicelib.adapters.dynamodb.base import Counters, Dynamo
 from chalicelib.adapters.dynamodb.company_store import CompanyStore
 from chalicelib.adapters.dynamodb.invite_store import InviteStore
 from chalicelib.adapters.dynamodb.login_attempts import LoginAttemptStore
 from chalicelib.adapters.dynamodb.member_store import MemberStore
-from chalicelib.adapters.dynamodb.post_store import PostStore
 from chalicelib.adapters.dynamodb.session_store import SessionStore
 from chalicelib.config import Settings, settings
 from chalicelib.members.credentials import TokenIssuer
 from chalicelib.members.service import AuthService, MemberService, NamePolicy
-from chalicelib.moderation.bans import Auditor, BanService
 from chalicelib.observability import BusinessMetrics
 from chalicelib.pagination import CursorCodec
 
 if TYPE_CHECKING:
+    from chalicelib.adapters.dynamodb.ban_store import AuditStore, BanStore
     from chalicelib.adapters.dynamodb.campaign_store import CampaignStore
     from chalicelib.adapters.dynamodb.community_store import CommunityStore
     from chalicelib.adapters.dynamodb.friend_store import FriendStore
     from chalicelib.adapters.dynamodb.held_store import HeldStore
     from chalicelib.adapters.dynamodb.notification_store import NotificationStore
+    from chalicelib.adapters.dynamodb.post_store import PostStore
     from chalicelib.adapters.dynamodb.rate_limits import RateLimitStore
     from chalicelib.adapters.dynamodb.report_store import ReportStore
     from chalicelib.adapters.opensearch import SearchIndex
@@ -42,7 +41,8 @@ if TYPE_CHECKING:
     from chalicelib.companies.service import CompanyService
     from chalicelib.friends.service import FriendService
     from chalicelib.invites.service import InviteService
-    from chalicelib.kernel import Metrics, RateLimiter
+    from chalicelib.kernel import Member, Metrics, RateLimiter
+    from chalicelib.moderation.bans import Auditor, BanService
     from chalicelib.moderation.review import ReviewService
     from chalicelib.moderation.service import ModerationService
     from chalicelib.notifications.consumer import Notifier
@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 
 # Each store and service below is built on first use. The modules imported above are the
 # authentication path, which every request but /health and /openapi.json builds first (the auth
-# service, its stores and the bans it checks at login, with PynamoDB, botocore, argon2 and PyJWT
+# service and its stores, with PynamoDB, botocore, argon2 and PyJWT
 # under them): they load at import, in Lambda's init phase. Every other domain's service imports its
 # modules when it is first built, so a cold start defines the models and stores its first request
 # uses (a search does not define the moderation queue's models). Tests and operator commands read
@@ -97,6 +97,8 @@ class Stores:
 
     @cached_property
     def posts(self) -> PostStore:
+        from chalicelib.adapters.dynamodb.post_store import PostStore
+
         return PostStore(self.dynamo)
 
     @cached_property
@@ -129,10 +131,14 @@ class Stores:
 
     @cached_property
     def bans(self) -> BanStore:
+        from chalicelib.adapters.dynamodb.ban_store import BanStore
+
         return BanStore(self.dynamo)
 
     @cached_property
     def audit(self) -> AuditStore:
+        from chalicelib.adapters.dynamodb.ban_store import AuditStore
+
         return AuditStore(self.dynamo)
 
     @cached_property
@@ -187,7 +193,7 @@ class Services:
             s.invite_quota,
             LoginAttemptStore(s.login_max_failures, s.login_window_s, s.login_max_failures_per_address),
             metrics=self.metrics,
-            bans=self.bans,
+            bans=_EndedBans(self),
             names=self.names,
         )
 
@@ -285,6 +291,8 @@ class Services:
 
     @cached_property
     def bans(self) -> BanService:
+        from chalicelib.moderation.bans import BanService
+
         st = self.stores
         return BanService(
             st.bans,
@@ -298,6 +306,8 @@ class Services:
 
     @cached_property
     def audit(self) -> Auditor:
+        from chalicelib.moderation.bans import Auditor
+
         return Auditor(self.stores.audit)
 
     @cached_property
@@ -360,6 +370,20 @@ def _read_secret(secret_id: str, region: str) -> str:
 
     client = botocore.session.get_session().create_client("secretsmanager", region_name=region)
     return str(client.get_secret_value(SecretId=secret_id)["SecretString"])
+
+
+class _EndedBans:
+    """The auth service's ``BanExpiry``: the ban service, built by the first login that needs it.
+
+    Authenticating a token never lifts a ban, so a cold start does not define moderation's models
+    for it; only a login of a banned member reaches the ban service.
+    """
+
+    def __init__(self, wired: Services):
+        self.wired = wired
+
+    def lift_if_ended(self, member: Member) -> Member | None:
+        return self.wired.bans.lift_if_ended(member)
 
 
 def build_stores(s: Settings, key: str) -> Stores:

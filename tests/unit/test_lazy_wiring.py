@@ -28,6 +28,8 @@ NOT_AT_IMPORT = (
     "chalicelib.placements.models",
     "chalicelib.placements.service",
     "chalicelib.moderation.review",
+    "chalicelib.moderation.bans",
+    "chalicelib.moderation.models",
     "chalicelib.notifications.service",
     "chalicelib.communities.models",
     "chalicelib.adapters.opensearch",
