@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from msgspec import Struct
@@ -49,8 +50,11 @@ ModelRef = type[BaseModel] | str
 
 def resolve_model(ref: ModelRef) -> type[BaseModel]:
     """The model ``ref`` names, importing its module on first use."""
-    if not isinstance(ref, str):
-        return ref
+    return ref if not isinstance(ref, str) else _named_model(ref)
+
+
+@cache  # a route resolves its models on every request: look each name up once per process
+def _named_model(ref: str) -> type[BaseModel]:
     module, _, name = ref.partition(":")
     model = getattr(importlib.import_module(module), name)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
